@@ -1,0 +1,22 @@
+// libbpf 1.0 error convention for the C API: return -errno (or NULL) and
+// also set errno.
+#pragma once
+
+#include <cerrno>
+
+namespace bpfxx::capi {
+
+// Sets errno from a negative result and returns the result unchanged.
+inline int err(int ret) noexcept {
+  if (ret < 0) errno = -ret;
+  return ret;
+}
+
+// Sets errno to -err (err < 0) and returns NULL.
+template <class T = void>
+T* err_ptr(int e) noexcept {
+  errno = e < 0 ? -e : e;
+  return nullptr;
+}
+
+}  // namespace bpfxx::capi
