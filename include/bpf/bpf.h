@@ -81,6 +81,7 @@ struct bpf_log_opts {
 	size_t :0;
 };
 #define bpf_log_opts__last_field true_size
+BPFXX_OPTS_KNOWN_SIZE_(bpf_log_opts)
 
 /** @brief Optional attributes for **bpf_map_create()**. */
 struct bpf_map_create_opts {
@@ -124,6 +125,7 @@ struct bpf_map_create_opts {
 	size_t :0;
 };
 #define bpf_map_create_opts__last_field log_opts
+BPFXX_OPTS_KNOWN_SIZE_(bpf_map_create_opts)
 
 /**
  * @brief **bpf_map_create()** creates a new BPF map (BPF_MAP_CREATE).
@@ -208,6 +210,7 @@ struct bpf_prog_load_opts {
 	size_t :0;
 };
 #define bpf_prog_load_opts__last_field fd_array_cnt
+BPFXX_OPTS_KNOWN_SIZE_(bpf_prog_load_opts)
 
 /**
  * @brief **bpf_prog_load()** verifies and loads a BPF program into the
@@ -258,6 +261,7 @@ struct bpf_btf_load_opts {
 	size_t :0;
 };
 #define bpf_btf_load_opts__last_field token_fd
+BPFXX_OPTS_KNOWN_SIZE_(bpf_btf_load_opts)
 
 /**
  * @brief **bpf_btf_load()** loads raw BTF data into the kernel
@@ -380,6 +384,7 @@ struct bpf_map_batch_opts {
 	__u64 flags;
 };
 #define bpf_map_batch_opts__last_field flags
+BPFXX_OPTS_KNOWN_SIZE_(bpf_map_batch_opts)
 
 /**
  * @brief **bpf_map_delete_batch()** removes several elements in one call.
@@ -468,6 +473,7 @@ struct bpf_obj_pin_opts {
 	size_t :0;
 };
 #define bpf_obj_pin_opts__last_field path_fd
+BPFXX_OPTS_KNOWN_SIZE_(bpf_obj_pin_opts)
 
 /**
  * @brief **bpf_obj_pin()** gives a BPF object a name in a BPF file system,
@@ -502,6 +508,7 @@ struct bpf_obj_get_opts {
 	size_t :0;
 };
 #define bpf_obj_get_opts__last_field path_fd
+BPFXX_OPTS_KNOWN_SIZE_(bpf_obj_get_opts)
 
 /**
  * @brief **bpf_obj_get()** opens a pinned BPF object.
@@ -574,6 +581,7 @@ struct bpf_prog_attach_opts {
 	size_t :0;
 };
 #define bpf_prog_attach_opts__last_field expected_revision
+BPFXX_OPTS_KNOWN_SIZE_(bpf_prog_attach_opts)
 
 /** @brief Optional attributes for **bpf_prog_detach_opts()**. */
 struct bpf_prog_detach_opts {
@@ -590,6 +598,7 @@ struct bpf_prog_detach_opts {
 	size_t :0;
 };
 #define bpf_prog_detach_opts__last_field expected_revision
+BPFXX_OPTS_KNOWN_SIZE_(bpf_prog_detach_opts)
 
 /**
  * @brief **bpf_prog_attach_opts()** attaches a program to a target given by
@@ -732,6 +741,7 @@ struct bpf_link_create_opts {
 	size_t :0;
 };
 #define bpf_link_create_opts__last_field uprobe_multi.path_fd
+BPFXX_OPTS_KNOWN_SIZE_(bpf_link_create_opts)
 
 /**
  * @brief **bpf_link_create()** attaches a program and returns a BPF link
@@ -768,6 +778,7 @@ struct bpf_link_update_opts {
 	__u32 old_map_fd;
 };
 #define bpf_link_update_opts__last_field old_map_fd
+BPFXX_OPTS_KNOWN_SIZE_(bpf_link_update_opts)
 
 /**
  * @brief **bpf_link_update()** replaces the program (or the struct_ops map)
@@ -862,6 +873,7 @@ struct bpf_get_fd_by_id_opts {
 	size_t :0;
 };
 #define bpf_get_fd_by_id_opts__last_field token_fd
+BPFXX_OPTS_KNOWN_SIZE_(bpf_get_fd_by_id_opts)
 
 /**
  * @brief **bpf_prog_get_fd_by_id()** opens the program with the given id.
@@ -1020,6 +1032,7 @@ struct bpf_prog_query_opts {
 	size_t :0;
 };
 #define bpf_prog_query_opts__last_field revision
+BPFXX_OPTS_KNOWN_SIZE_(bpf_prog_query_opts)
 
 /**
  * @brief **bpf_prog_query_opts()** lists the programs and links attached to
@@ -1060,6 +1073,7 @@ struct bpf_raw_tp_opts {
 	size_t :0;
 };
 #define bpf_raw_tp_opts__last_field cookie
+BPFXX_OPTS_KNOWN_SIZE_(bpf_raw_tp_opts)
 
 /**
  * @brief **bpf_raw_tracepoint_open_opts()** attaches a raw tracepoint or
@@ -1120,6 +1134,7 @@ struct bpf_prog_bind_opts {
 	__u32 flags;
 };
 #define bpf_prog_bind_opts__last_field flags
+BPFXX_OPTS_KNOWN_SIZE_(bpf_prog_bind_opts)
 
 /**
  * @brief **bpf_prog_bind_map()** ties a map's lifetime to a program, so the
@@ -1166,6 +1181,7 @@ struct bpf_test_run_opts {
 	__u32 batch_size;
 };
 #define bpf_test_run_opts__last_field batch_size
+BPFXX_OPTS_KNOWN_SIZE_(bpf_test_run_opts)
 
 /**
  * @brief **bpf_prog_test_run_opts()** runs a loaded program on supplied
@@ -1189,6 +1205,7 @@ struct bpf_token_create_opts {
 	size_t :0;
 };
 #define bpf_token_create_opts__last_field flags
+BPFXX_OPTS_KNOWN_SIZE_(bpf_token_create_opts)
 
 /**
  * @brief **bpf_token_create()** creates a BPF token from a BPF file system
@@ -1212,6 +1229,7 @@ struct bpf_prog_stream_read_opts {
 	size_t :0;
 };
 #define bpf_prog_stream_read_opts__last_field sz
+BPFXX_OPTS_KNOWN_SIZE_(bpf_prog_stream_read_opts)
 
 /**
  * @brief **bpf_prog_stream_read()** takes text a program (or the kernel on
@@ -1242,6 +1260,7 @@ struct bpf_prog_assoc_struct_ops_opts {
 	size_t :0;
 };
 #define bpf_prog_assoc_struct_ops_opts__last_field flags
+BPFXX_OPTS_KNOWN_SIZE_(bpf_prog_assoc_struct_ops_opts)
 
 /**
  * @brief **bpf_prog_assoc_struct_ops()** associates a program with a

@@ -14,6 +14,7 @@
 #ifndef __LIBBPF_LIBBPF_COMMON_H
 #define __LIBBPF_LIBBPF_COMMON_H
 
+#include <stddef.h> /* offsetof() used by LIBBPF_OPTS() in C++ */
 #include <string.h> /* memset() and memcpy() used by LIBBPF_OPTS() */
 
 #include "libbpf_version.h"
@@ -73,36 +74,50 @@
 #ifdef __cplusplus
 
 /*
- * C++: a lambda zeroes a temporary with memset() (padding included), copies
- * the designated initializer into it and returns it. Unlike a statement
- * expression this also works at namespace scope. __extension__ accepts the
- * designated initializer before C++20, and g++ 12 is kept from reporting the
+ * C++: the variable is declared without an initializer, and a second
+ * declarator (an unused pointer) fills it in place: all of it is zeroed,
+ * then the bytes up to the end of the last field this header knows are
+ * copied from a temporary built with the caller's designated initializer.
+ * Copying only that prefix matters: compilers may write junk into a
+ * temporary's padding, and a non-zero byte after the last known field makes
+ * the library reject the options (-EINVAL). __extension__ accepts the
+ * designated initializer before C++20; g++ 12 is kept from reporting the
  * fields left out of it (-Wmissing-field-initializers).
  */
-#define LIBBPF_OPTS(TYPE, ...)                                              \
-	struct TYPE BPFXX_OPTS_NAME_(__VA_ARGS__) = []() {                  \
-		__typeof__(BPFXX_OPTS_NAME_(__VA_ARGS__)) bpfxx_opts_tmp_;  \
-		memset(&bpfxx_opts_tmp_, 0, sizeof(bpfxx_opts_tmp_));       \
+#define BPFXX_OPTS_FILL_(DST, ...)                                          \
+	[&](__typeof__(DST) bpfxx_dst_) {                                   \
 		_Pragma("GCC diagnostic push")                              \
 		_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
-		bpfxx_opts_tmp_ = __extension__ __typeof__(                 \
-			bpfxx_opts_tmp_){ .sz = sizeof __VA_ARGS__ };       \
+		__typeof__(*bpfxx_dst_) bpfxx_src_ = __extension__ __typeof__( \
+			*bpfxx_dst_){ .sz = sizeof __VA_ARGS__ };           \
 		_Pragma("GCC diagnostic pop")                               \
-		return bpfxx_opts_tmp_;                                     \
-	}()
+		memset(bpfxx_dst_, 0, sizeof(*bpfxx_dst_));                 \
+		memcpy(bpfxx_dst_, &bpfxx_src_,                             \
+		       bpfxx_opts_known_size_(bpfxx_dst_));                 \
+		return bpfxx_dst_;                                          \
+	}(DST)
+
+#define LIBBPF_OPTS(TYPE, ...)                                              \
+	struct TYPE BPFXX_OPTS_NAME_(__VA_ARGS__),                          \
+		*const ___libbpf_select(bpfxx_opts_filled_, __COUNTER__)    \
+		[[maybe_unused]] =                                          \
+		BPFXX_OPTS_FILL_(&BPFXX_OPTS_NAME_(__VA_ARGS__), __VA_ARGS__)
 
 #define LIBBPF_OPTS_RESET(...)                                              \
-	do {                                                                \
-		__typeof__(BPFXX_OPTS_NAME_(__VA_ARGS__)) bpfxx_opts_tmp_;  \
-		memset(&bpfxx_opts_tmp_, 0, sizeof(bpfxx_opts_tmp_));       \
-		_Pragma("GCC diagnostic push")                              \
-		_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
-		bpfxx_opts_tmp_ = __extension__ __typeof__(                 \
-			bpfxx_opts_tmp_){ .sz = sizeof __VA_ARGS__ };       \
-		_Pragma("GCC diagnostic pop")                               \
-		memcpy(&(BPFXX_OPTS_NAME_(__VA_ARGS__)), &bpfxx_opts_tmp_,  \
-		       sizeof(bpfxx_opts_tmp_));                            \
-	} while (0)
+	((void)BPFXX_OPTS_FILL_(&(BPFXX_OPTS_NAME_(__VA_ARGS__)), __VA_ARGS__))
+
+/*
+ * Declares, for C++ only, how many bytes of struct TYPE this header knows
+ * (up to the end of TYPE##__last_field): LIBBPF_OPTS finds it by overload.
+ * Every opts struct is followed by one use, without a semicolon.
+ */
+#define BPFXX_OPTS_KNOWN_SIZE_(TYPE)                                        \
+	extern "C++" inline constexpr size_t                                \
+	bpfxx_opts_known_size_(const struct TYPE *) noexcept                \
+	{                                                                   \
+		return offsetof(struct TYPE, TYPE##__last_field) +          \
+		       sizeof(((struct TYPE *)0)->TYPE##__last_field);      \
+	}
 
 #else /* !__cplusplus */
 
@@ -131,6 +146,8 @@
 		       sizeof(bpfxx_opts_tmp_));                            \
 	} while (0)
 
+#define BPFXX_OPTS_KNOWN_SIZE_(TYPE)
+
 #endif /* __cplusplus */
 
 /**
@@ -140,8 +157,7 @@
  * initializers given after NAME, for example
  * `LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);`.
  *
- * Works in C (inside functions) and in C++17/C++20 (anywhere a declaration
- * may appear). In C++ the fields must be listed in declaration order and
+ * Works in C and in C++17/C++20, inside functions. In C++ the fields must be listed in declaration order and
  * nested designators such as `.kprobe_multi.cnt` are not available; assign
  * such fields after the declaration instead.
  */

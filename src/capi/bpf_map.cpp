@@ -6,6 +6,7 @@
 #include "capi/errors.h"
 #include "capi/opts.h"
 #include "sys/bpf_syscall.h"
+#include "sys/features.h"
 
 #include <cstring>
 
@@ -75,7 +76,30 @@ int bpf_map_create(enum bpf_map_type map_type, const char* map_name, __u32 key_s
   attr.map_ifindex = BPFXX_OPTS_GET(opts, map_ifindex, 0);
   attr.map_token_fd = BPFXX_OPTS_GET(opts, token_fd, 0);
   if (attr.map_token_fd != 0) attr.map_flags |= BPF_F_TOKEN_FD;
-  return err(sys::bpf_fd(BPF_MAP_CREATE, &attr, BPFXX_ATTR_SIZE(map_token_fd)));
+  attr.excl_prog_hash = ptr_to_u64(BPFXX_OPTS_GET(opts, excl_prog_hash, nullptr));
+  attr.excl_prog_hash_size = BPFXX_OPTS_GET(opts, excl_prog_hash_size, 0);
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(excl_prog_hash_size);
+
+  struct bpf_log_opts* log_opts = BPFXX_OPTS_GET(opts, log_opts, nullptr);
+  if (!BPFXX_OPTS_VALID(log_opts, bpf_log_opts)) return err(-EINVAL);
+  char* log_buf = BPFXX_OPTS_GET(log_opts, buf, nullptr);
+  __u32 log_size = BPFXX_OPTS_GET(log_opts, size, 0);
+  if ((log_buf != nullptr) != (log_size != 0)) return err(-EINVAL);
+
+  // Only kernels with BPF_COMMON_ATTRS can explain a failed map creation;
+  // elsewhere the log stays empty and true_size reads 0.
+  if (log_opts != nullptr && bpfxx::sys::has_feature(bpfxx::sys::Feature::CommonAttrs)) {
+    struct bpf_common_attr common;
+    std::memset(&common, 0, sizeof(common));
+    common.log_buf = ptr_to_u64(log_buf);
+    common.log_size = log_size;
+    common.log_level = BPFXX_OPTS_GET(log_opts, level, 0);
+    int fd = sys::bpf_common_fd(BPF_MAP_CREATE, &attr, attr_size, &common);
+    if (BPFXX_OPTS_HAS(log_opts, true_size)) log_opts->true_size = common.log_true_size;
+    return err(fd);
+  }
+  if (BPFXX_OPTS_HAS(log_opts, true_size)) log_opts->true_size = 0;
+  return err(sys::bpf_fd(BPF_MAP_CREATE, &attr, attr_size));
 }
 
 int bpf_map_update_elem(int fd, const void* key, const void* value, __u64 flags) {

@@ -21,6 +21,13 @@ int bpf_fd(int cmd, union bpf_attr* attr, unsigned int size) noexcept {
   return ensure_good_fd(static_cast<int>(rc));
 }
 
+int bpf_common_fd(int cmd, union bpf_attr* attr, unsigned int size,
+                  struct bpf_common_attr* common) noexcept {
+  long rc = kernel().bpf_common(cmd, attr, size, common, sizeof(*common));
+  if (rc < 0) return static_cast<int>(rc);
+  return ensure_good_fd(static_cast<int>(rc));
+}
+
 int prog_load(union bpf_attr* attr, unsigned int size, int attempts) noexcept {
   if (attempts <= 0) attempts = 1;
   int fd = -EAGAIN;

@@ -22,6 +22,9 @@ long bpf(int cmd, union bpf_attr* attr, unsigned int size) noexcept;
 // printf would write into it. Returns the fd or -errno.
 int bpf_fd(int cmd, union bpf_attr* attr, unsigned int size) noexcept;
 
+// Like bpf_fd, passing attributes common to all commands (BPF_COMMON_ATTRS).
+int bpf_common_fd(int cmd, union bpf_attr* attr, unsigned int size, struct bpf_common_attr* common) noexcept;
+
 // Moves fd out of the standard stream range (see bpf_fd); returns the fd to
 // use or -errno (fd is closed on failure).
 int ensure_good_fd(int fd) noexcept;

@@ -43,6 +43,7 @@ int probe_uprobe_multi_link(const Context& ctx);
 int probe_token(const Context& ctx);
 int probe_stream_read(const Context& ctx);
 int probe_assoc_struct_ops(const Context& ctx);
+int probe_common_attrs(const Context& ctx);
 
 // probe_syscall_wrapper.cpp
 int probe_syscall_wrapper(const Context& ctx);

@@ -59,6 +59,8 @@ constexpr FeatureInfo kFeatures[] = {
     {Feature::ArgCtxTag, "arg_ctx_tag", "arg:ctx tags on global function arguments",
      detail::probe_arg_ctx_tag},
     {Feature::ArenaMap, "arena_map", "BPF arena maps", detail::probe_arena_map},
+    {Feature::CommonAttrs, "common_attrs", "attributes common to all commands (BPF_COMMON_ATTRS)",
+     detail::probe_common_attrs},
 };
 
 static_assert(std::size(kFeatures) == kFeatureCount, "one table entry per Feature");

@@ -44,9 +44,10 @@ enum class Feature : uint8_t {
   AssocStructOps,    // BPF_PROG_ASSOC_STRUCT_OPS
   ArgCtxTag,         // "arg:ctx" decl tag on global function arguments (6.8)
   ArenaMap,          // BPF_MAP_TYPE_ARENA (6.9)
+  CommonAttrs,       // BPF_COMMON_ATTRS: a log for any command (bpf-next)
 };
 
-inline constexpr std::size_t kFeatureCount = static_cast<std::size_t>(Feature::ArenaMap) + 1;
+inline constexpr std::size_t kFeatureCount = static_cast<std::size_t>(Feature::CommonAttrs) + 1;
 
 // Short identifier ("global_data"), for tools and JSON; nullptr if unknown.
 const char* feature_name(Feature feature) noexcept;

@@ -31,6 +31,11 @@ long Kernel::bpf(int cmd, union bpf_attr* attr, unsigned int size) {
   return checked(::syscall(__NR_bpf, cmd, attr, size));
 }
 
+long Kernel::bpf_common(int cmd, union bpf_attr* attr, unsigned int size,
+                        struct bpf_common_attr* common, unsigned int common_size) {
+  return checked(::syscall(__NR_bpf, cmd | BPF_COMMON_ATTRS, attr, size, common, common_size));
+}
+
 int Kernel::perf_event_open(struct perf_event_attr* attr, pid_t pid, int cpu, int group_fd,
                             unsigned long flags) {
   return static_cast<int>(checked(::syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags)));

@@ -27,6 +27,10 @@ class Kernel {
   virtual ~Kernel() = default;
 
   virtual long bpf(int cmd, union bpf_attr* attr, unsigned int size);
+  // bpf(cmd | BPF_COMMON_ATTRS, attr, size, common, common_size): newer
+  // kernels take attributes shared by all commands (a log) this way.
+  virtual long bpf_common(int cmd, union bpf_attr* attr, unsigned int size,
+                          struct bpf_common_attr* common, unsigned int common_size);
   virtual int perf_event_open(struct perf_event_attr* attr, pid_t pid, int cpu, int group_fd,
                               unsigned long flags);
   virtual int ioctl(int fd, unsigned long request, unsigned long arg);

@@ -152,4 +152,24 @@ int probe_assoc_struct_ops(const Context&) {
                        "BPF_PROG_ASSOC_STRUCT_OPS");
 }
 
+// A kernel without BPF_COMMON_ATTRS sees an unknown command (EINVAL); one
+// with it creates this ordinary array map.
+int probe_common_attrs(const Context&) {
+  union bpf_attr attr;
+  std::memset(&attr, 0, sizeof(attr));
+  attr.map_type = BPF_MAP_TYPE_ARRAY;
+  attr.key_size = 4;
+  attr.value_size = 4;
+  attr.max_entries = 1;
+  struct bpf_common_attr common;
+  std::memset(&common, 0, sizeof(common));
+  int fd = bpf_common_fd(BPF_MAP_CREATE, &attr, BPFXX_ATTR_SIZE(max_entries), &common);
+  if (fd >= 0) {
+    kernel().close(fd);
+    return 1;
+  }
+  BPFXX_DEBUG("feature probe: BPF_COMMON_ATTRS map create: %s\n", std::strerror(-fd));
+  return 0;
+}
+
 }  // namespace bpfxx::sys::detail

@@ -38,6 +38,12 @@ class CountingKernel : public bpfxx::sys::Kernel {
     if (fail_bpf_with != 0) return -fail_bpf_with;
     return Kernel::bpf(cmd, attr, size);
   }
+  long bpf_common(int cmd, union bpf_attr* attr, unsigned int size, struct bpf_common_attr* common,
+                  unsigned int common_size) override {
+    calls++;
+    if (fail_bpf_with != 0) return -fail_bpf_with;
+    return Kernel::bpf_common(cmd, attr, size, common, common_size);
+  }
   int open(const char* path, int flags, mode_t mode) override {
     calls++;
     if (fail_open_with != 0) return -fail_open_with;
@@ -110,6 +116,8 @@ TEST_F(FeaturesTest, AnswersOnThisKernel) {
   // This kernel predates BPF_PROG_ASSOC_STRUCT_OPS: the probe must tell an
   // unknown command from one that rejects its arguments.
   EXPECT_FALSE(cache.has(Feature::AssocStructOps));
+  // Nor has it the bpf-next syscall common attributes.
+  EXPECT_FALSE(cache.has(Feature::CommonAttrs));
 #if defined(__x86_64__)
   EXPECT_TRUE(cache.has(Feature::SyscallWrapper));
   EXPECT_STREQ(bpfxx::sys::arch_syscall_prefix(), "__x64_");

@@ -1,0 +1,159 @@
+// BPF links on a cgroup: bpf_link_create, query, bpf_link_update (plain and
+// BPF_F_REPLACE), bpf_link_get_info_by_fd, bpf_link_detach.
+#include "bpf_test_util.h"
+#include "bpffs.h"
+#include "cgroup.h"
+
+namespace bpfxx::test {
+namespace {
+
+using namespace insn;
+
+UniqueFd load_ingress(int counter_fd, const char* name, std::string* log) {
+  LIBBPF_OPTS(bpf_prog_load_opts, opts);
+  opts.expected_attach_type = BPF_CGROUP_INET_INGRESS;
+  return load_prog_logged(BPF_PROG_TYPE_CGROUP_SKB, name, count_into_array(counter_fd, 1), &opts, log);
+}
+
+struct Query {
+  std::vector<__u32> prog_ids;
+  std::vector<__u32> link_ids;
+};
+
+Query query(int cg_fd) {
+  __u32 ids[4] = {}, links[4] = {};
+  LIBBPF_OPTS(bpf_prog_query_opts, q);
+  q.prog_ids = ids;
+  q.link_ids = links;
+  q.prog_cnt = 4;
+  int rc = bpf_prog_query_opts(cg_fd, BPF_CGROUP_INET_INGRESS, &q);
+  EXPECT_EQ(rc, 0) << "expected bpf_prog_query_opts to succeed: " << errno_str(errno);
+  Query out;
+  if (rc != 0) return out;
+  out.prog_ids.assign(ids, ids + q.prog_cnt);
+  out.link_ids.assign(links, links + q.prog_cnt);
+  return out;
+}
+
+TEST(LinkCgroup, CreateQueryUpdateDetach) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  UniqueFd counter = create_counter_map();
+  BPFXX_ASSERT_FD(counter, "creating the counter map");
+  std::string log;
+  UniqueFd p1 = load_ingress(counter.get(), "link_one", &log);
+  UniqueFd p2 = load_ingress(counter.get(), "link_two", &log);
+  UniqueFd p3 = load_ingress(counter.get(), "link_three", &log);
+  BPFXX_ASSERT_FD(p1, "loading program one") << log;
+  BPFXX_ASSERT_FD(p2, "loading program two") << log;
+  BPFXX_ASSERT_FD(p3, "loading program three") << log;
+
+  UniqueFd link(bpf_link_create(p1.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
+  BPFXX_ASSERT_FD(link, "bpf_link_create(cgroup ingress)");
+
+  int rc = -1;
+  bpf_link_info info = link_info(link.get(), &rc);
+  ASSERT_EQ(rc, 0) << "expected bpf_link_get_info_by_fd to succeed";
+  EXPECT_EQ(info.type, static_cast<__u32>(BPF_LINK_TYPE_CGROUP)) << "expected a cgroup link";
+  EXPECT_EQ(info.prog_id, prog_id(p1.get())) << "expected the link to hold program one";
+  EXPECT_EQ(info.cgroup.cgroup_id, cg.id()) << "expected the link's cgroup id to be our cgroup";
+  EXPECT_EQ(info.cgroup.attach_type, static_cast<__u32>(BPF_CGROUP_INET_INGRESS));
+  EXPECT_NE(info.id, 0u);
+
+  Query q = query(cg.fd());
+  ASSERT_EQ(q.prog_ids.size(), 1u) << "expected the link's program in the query";
+  EXPECT_EQ(q.prog_ids[0], prog_id(p1.get()));
+  // Kernels that report link ids for cgroup attachments must name ours.
+  if (q.link_ids[0] != 0) {
+    EXPECT_EQ(q.link_ids[0], info.id) << "expected the query to name the link";
+  }
+
+  // Plain update.
+  BPFXX_ASSERT_OK(bpf_link_update(link.get(), p2.get(), nullptr));
+  EXPECT_EQ(link_info(link.get()).prog_id, prog_id(p2.get())) << "expected the link to hold program two";
+  q = query(cg.fd());
+  ASSERT_EQ(q.prog_ids.size(), 1u);
+  EXPECT_EQ(q.prog_ids[0], prog_id(p2.get())) << "expected the query to show program two";
+
+  // Conditional update: the wrong old program is refused, the right one works.
+  LIBBPF_OPTS(bpf_link_update_opts, uopts);
+  uopts.flags = BPF_F_REPLACE;
+  uopts.old_prog_fd = static_cast<__u32>(p1.get());
+  BPFXX_EXPECT_ERR(bpf_link_update(link.get(), p3.get(), &uopts), EPERM);
+  EXPECT_EQ(link_info(link.get()).prog_id, prog_id(p2.get())) << "expected the refused update to change nothing";
+  uopts.old_prog_fd = static_cast<__u32>(p2.get());
+  BPFXX_ASSERT_OK(bpf_link_update(link.get(), p3.get(), &uopts));
+  EXPECT_EQ(link_info(link.get()).prog_id, prog_id(p3.get())) << "expected the link to hold program three";
+
+  // Detach: the cgroup is empty, the link stays open but defunct.
+  BPFXX_ASSERT_OK(bpf_link_detach(link.get()));
+  EXPECT_TRUE(query(cg.fd()).prog_ids.empty()) << "expected bpf_link_detach to empty the cgroup";
+  bpf_link_info after = link_info(link.get(), &rc);
+  EXPECT_EQ(rc, 0) << "expected info of a detached link to still work";
+  EXPECT_EQ(after.cgroup.cgroup_id, 0u) << "expected a detached link to have no cgroup";
+  BPFXX_EXPECT_ERR(bpf_link_update(link.get(), p1.get(), nullptr), ENOLINK);
+}
+
+TEST(LinkCgroup, ClosingTheLastFdDetaches) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  UniqueFd counter = create_counter_map();
+  std::string log;
+  UniqueFd prog = load_ingress(counter.get(), "link_close", &log);
+  BPFXX_ASSERT_FD(prog, "loading the program") << log;
+  {
+    UniqueFd link(bpf_link_create(prog.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
+    BPFXX_ASSERT_FD(link, "bpf_link_create");
+    EXPECT_EQ(query(cg.fd()).prog_ids.size(), 1u);
+  }
+  EXPECT_TRUE(query(cg.fd()).prog_ids.empty()) << "expected closing the link fd to detach it";
+}
+
+TEST(LinkCgroup, PinnedLinkOutlivesItsFd) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  BPFXX_TEMP_BPFFS(fs);
+  UniqueFd counter = create_counter_map();
+  std::string log;
+  UniqueFd prog = load_ingress(counter.get(), "link_pin", &log);
+  BPFXX_ASSERT_FD(prog, "loading the program") << log;
+  UniqueFd link(bpf_link_create(prog.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
+  BPFXX_ASSERT_FD(link, "bpf_link_create");
+  const std::string path = fs.path("link");
+  BPFXX_ASSERT_OK(bpf_obj_pin(link.get(), path.c_str()));
+  __u32 id = link_info(link.get()).id;
+  link.reset();
+  EXPECT_EQ(query(cg.fd()).prog_ids.size(), 1u) << "expected the pinned link to stay attached";
+  UniqueFd again(bpf_obj_get(path.c_str()));
+  BPFXX_ASSERT_FD(again, "bpf_obj_get of the pinned link");
+  EXPECT_EQ(link_info(again.get()).id, id) << "expected the same link through the pin";
+  BPFXX_ASSERT_OK(bpf_link_detach(again.get()));
+  EXPECT_TRUE(query(cg.fd()).prog_ids.empty()) << "expected detach through the pinned link";
+  ASSERT_EQ(::unlink(path.c_str()), 0);
+}
+
+TEST(LinkCgroup, LinkAndLegacyAttachDoNotMix) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  UniqueFd counter = create_counter_map();
+  std::string log;
+  UniqueFd p1 = load_ingress(counter.get(), "mix_one", &log);
+  UniqueFd p2 = load_ingress(counter.get(), "mix_two", &log);
+  BPFXX_ASSERT_FD(p1, "loading") << log;
+  BPFXX_ASSERT_FD(p2, "loading") << log;
+  UniqueFd link(bpf_link_create(p1.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
+  BPFXX_ASSERT_FD(link, "bpf_link_create");
+  // A link counts as a multi attachment: a non-multi attach is refused.
+  BPFXX_EXPECT_ERR(bpf_prog_attach(p2.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, 0), EPERM);
+  // bpf_link_create with unknown flags.
+  LIBBPF_OPTS(bpf_link_create_opts, opts);
+  opts.flags = 0x80000000u;
+  errno = 0;
+  int fd = bpf_link_create(p2.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, &opts);
+  EXPECT_EQ(fd, -EINVAL) << "expected unknown link flags to be refused";
+  EXPECT_EQ(errno, EINVAL);
+  if (fd >= 0) close(fd);
+}
+
+}  // namespace
+}  // namespace bpfxx::test
