@@ -11,10 +11,13 @@ namespace bpfxx::capi {
 // The kernel's attr fields carry user pointers as __u64.
 inline __u64 ptr_to_u64(const void* p) { return static_cast<__u64>(reinterpret_cast<uintptr_t>(p)); }
 
-// Every byte a command does not use must be zero, padding included.
-inline union bpf_attr zeroed_attr() {
+// An attr for a command that uses its first `size` bytes (BPFXX_ATTR_SIZE):
+// those are zeroed, padding included, as the kernel requires; the kernel
+// reads nothing beyond them, so the rest is left alone (clearing all of the
+// union on every map lookup would cost more than the call's own work).
+inline union bpf_attr zeroed_attr(unsigned int size) {
   union bpf_attr attr;
-  std::memset(&attr, 0, sizeof(attr));
+  std::memset(&attr, 0, size);
   return attr;
 }
 

@@ -26,7 +26,8 @@ int bpf_prog_attach_opts(int prog_fd, int target, enum bpf_attach_type type,
   // An anchor program is named by fd or by id, never both.
   if (relative_fd != 0 && relative_id != 0) return err(-EINVAL);
 
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(expected_revision);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.target_fd = static_cast<__u32>(target);
   attr.attach_bpf_fd = static_cast<__u32>(prog_fd);
   attr.attach_type = type;
@@ -39,7 +40,7 @@ int bpf_prog_attach_opts(int prog_fd, int target, enum bpf_attach_type type,
   attr.attach_flags = flags;
   attr.replace_bpf_fd = static_cast<__u32>(BPFXX_OPTS_GET(opts, replace_fd, 0));
   attr.expected_revision = BPFXX_OPTS_GET(opts, expected_revision, 0);
-  return err(static_cast<int>(sys::bpf(BPF_PROG_ATTACH, &attr, BPFXX_ATTR_SIZE(expected_revision))));
+  return err(static_cast<int>(sys::bpf(BPF_PROG_ATTACH, &attr, attr_size)));
 }
 
 int bpf_prog_attach(int prog_fd, int attachable_fd, enum bpf_attach_type type, unsigned int flags) {
@@ -56,7 +57,8 @@ int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_type type,
   __u32 flags = BPFXX_OPTS_GET(opts, flags, 0);
   if (relative_fd != 0 && relative_id != 0) return err(-EINVAL);
 
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(expected_revision);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.target_fd = static_cast<__u32>(target);
   attr.attach_bpf_fd = static_cast<__u32>(prog_fd);
   attr.attach_type = type;
@@ -68,7 +70,7 @@ int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_type type,
   }
   attr.attach_flags = flags;
   attr.expected_revision = BPFXX_OPTS_GET(opts, expected_revision, 0);
-  return err(static_cast<int>(sys::bpf(BPF_PROG_DETACH, &attr, BPFXX_ATTR_SIZE(expected_revision))));
+  return err(static_cast<int>(sys::bpf(BPF_PROG_DETACH, &attr, attr_size)));
 }
 
 int bpf_prog_detach(int attachable_fd, enum bpf_attach_type type) {
@@ -81,7 +83,8 @@ int bpf_prog_detach2(int prog_fd, int attachable_fd, enum bpf_attach_type type) 
 
 int bpf_prog_query_opts(int target, enum bpf_attach_type type, struct bpf_prog_query_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_prog_query_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(query);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.query.target_fd = static_cast<__u32>(target);
   attr.query.attach_type = type;
   attr.query.query_flags = BPFXX_OPTS_GET(opts, query_flags, 0);
@@ -91,7 +94,7 @@ int bpf_prog_query_opts(int target, enum bpf_attach_type type, struct bpf_prog_q
   attr.query.link_ids = ptr_to_u64(BPFXX_OPTS_GET(opts, link_ids, nullptr));
   attr.query.link_attach_flags = ptr_to_u64(BPFXX_OPTS_GET(opts, link_attach_flags, nullptr));
 
-  int rc = static_cast<int>(sys::bpf(BPF_PROG_QUERY, &attr, BPFXX_ATTR_SIZE(query)));
+  int rc = static_cast<int>(sys::bpf(BPF_PROG_QUERY, &attr, attr_size));
   // Reported even on failure: on ENOSPC count says how much room is needed.
   if (BPFXX_OPTS_HAS(opts, attach_flags)) opts->attach_flags = attr.query.attach_flags;
   if (BPFXX_OPTS_HAS(opts, revision)) opts->revision = attr.query.revision;
@@ -114,11 +117,12 @@ int bpf_prog_query(int target_fd, enum bpf_attach_type type, __u32 query_flags, 
 
 int bpf_raw_tracepoint_open_opts(int prog_fd, struct bpf_raw_tp_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_raw_tp_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(raw_tracepoint);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.raw_tracepoint.prog_fd = static_cast<__u32>(prog_fd);
   attr.raw_tracepoint.name = ptr_to_u64(BPFXX_OPTS_GET(opts, tp_name, nullptr));
   attr.raw_tracepoint.cookie = BPFXX_OPTS_GET(opts, cookie, 0);
-  return err(sys::bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &attr, BPFXX_ATTR_SIZE(raw_tracepoint)));
+  return err(sys::bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &attr, attr_size));
 }
 
 int bpf_raw_tracepoint_open(const char* name, int prog_fd) {
@@ -134,13 +138,14 @@ int bpf_task_fd_query(int pid, int fd, __u32 flags, char* buf, __u32* buf_len, _
     BPFXX_WARN("bpf_task_fd_query: buf_len, prog_id, fd_type, probe_offset and probe_addr are required\n");
     return err(-EINVAL);
   }
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(task_fd_query);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.task_fd_query.pid = static_cast<__u32>(pid);
   attr.task_fd_query.fd = static_cast<__u32>(fd);
   attr.task_fd_query.flags = flags;
   attr.task_fd_query.buf = ptr_to_u64(buf);
   attr.task_fd_query.buf_len = *buf_len;
-  int rc = static_cast<int>(sys::bpf(BPF_TASK_FD_QUERY, &attr, BPFXX_ATTR_SIZE(task_fd_query)));
+  int rc = static_cast<int>(sys::bpf(BPF_TASK_FD_QUERY, &attr, attr_size));
   *buf_len = attr.task_fd_query.buf_len;
   *prog_id = attr.task_fd_query.prog_id;
   *fd_type = attr.task_fd_query.fd_type;

@@ -68,7 +68,8 @@ int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type
     if (!BPFXX_OPTS_ZEROED_AFTER(opts, target_btf_id)) return err(-EINVAL);
   }
 
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(link_create);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.link_create.prog_fd = static_cast<__u32>(prog_fd);
   attr.link_create.target_fd = static_cast<__u32>(target_fd);
   attr.link_create.attach_type = attach_type;
@@ -172,7 +173,7 @@ int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type
     }
   }
 
-  int fd = sys::bpf_fd(BPF_LINK_CREATE, &attr, BPFXX_ATTR_SIZE(link_create));
+  int fd = sys::bpf_fd(BPF_LINK_CREATE, &attr, attr_size);
   if (fd >= 0) return fd;
   // Kernels before 5.13 cannot create tracing links through LINK_CREATE;
   // without a cookie to pass, the raw tracepoint command does the same.
@@ -180,18 +181,20 @@ int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type
                  attach_type == BPF_MODIFY_RETURN || attach_type == BPF_LSM_MAC;
   if (fd == -EINVAL && tracing && target_fd == 0 && target_btf_id == 0 &&
       attr.link_create.tracing.cookie == 0) {
-    union bpf_attr raw = zeroed_attr();
+    const unsigned int raw_size = BPFXX_ATTR_SIZE(raw_tracepoint);
+    union bpf_attr raw = zeroed_attr(raw_size);
     raw.raw_tracepoint.prog_fd = static_cast<__u32>(prog_fd);
-    int raw_fd = sys::bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &raw, BPFXX_ATTR_SIZE(raw_tracepoint));
+    int raw_fd = sys::bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &raw, raw_size);
     if (raw_fd >= 0) return raw_fd;
   }
   return err(fd);
 }
 
 int bpf_link_detach(int link_fd) {
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(link_detach);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.link_detach.link_fd = static_cast<__u32>(link_fd);
-  return err(static_cast<int>(sys::bpf(BPF_LINK_DETACH, &attr, BPFXX_ATTR_SIZE(link_detach))));
+  return err(static_cast<int>(sys::bpf(BPF_LINK_DETACH, &attr, attr_size)));
 }
 
 int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts* opts) {
@@ -200,7 +203,8 @@ int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_o
   __u32 old_map_fd = BPFXX_OPTS_GET(opts, old_map_fd, 0);
   // The expected old program and old map share one attr field.
   if (old_prog_fd != 0 && old_map_fd != 0) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(link_update);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.link_update.link_fd = static_cast<__u32>(link_fd);
   attr.link_update.new_prog_fd = static_cast<__u32>(new_prog_fd);
   attr.link_update.flags = BPFXX_OPTS_GET(opts, flags, 0);
@@ -208,13 +212,14 @@ int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_o
     attr.link_update.old_prog_fd = old_prog_fd;
   else if (old_map_fd != 0)
     attr.link_update.old_map_fd = old_map_fd;
-  return err(static_cast<int>(sys::bpf(BPF_LINK_UPDATE, &attr, BPFXX_ATTR_SIZE(link_update))));
+  return err(static_cast<int>(sys::bpf(BPF_LINK_UPDATE, &attr, attr_size)));
 }
 
 int bpf_iter_create(int link_fd) {
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(iter_create);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.iter_create.link_fd = static_cast<__u32>(link_fd);
-  return err(sys::bpf_fd(BPF_ITER_CREATE, &attr, BPFXX_ATTR_SIZE(iter_create)));
+  return err(sys::bpf_fd(BPF_ITER_CREATE, &attr, attr_size));
 }
 
 }  // extern "C"

@@ -18,12 +18,13 @@ namespace sys = bpfxx::sys;
 namespace {
 
 int map_elem_cmd(int cmd, int fd, const void* key, const void* value, __u64 flags) {
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(flags);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.map_fd = static_cast<__u32>(fd);
   attr.key = ptr_to_u64(key);
   attr.value = ptr_to_u64(value);
   attr.flags = flags;
-  return err(static_cast<int>(sys::bpf(cmd, &attr, BPFXX_ATTR_SIZE(flags))));
+  return err(static_cast<int>(sys::bpf(cmd, &attr, attr_size)));
 }
 
 int map_batch_cmd(int cmd, int fd, void* in_batch, void* out_batch, void* keys, void* values,
@@ -33,7 +34,8 @@ int map_batch_cmd(int cmd, int fd, void* in_batch, void* out_batch, void* keys, 
     BPFXX_WARN("map batch operation: count must not be NULL\n");
     return err(-EINVAL);
   }
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(batch);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.batch.map_fd = static_cast<__u32>(fd);
   attr.batch.in_batch = ptr_to_u64(in_batch);
   attr.batch.out_batch = ptr_to_u64(out_batch);
@@ -42,7 +44,7 @@ int map_batch_cmd(int cmd, int fd, void* in_batch, void* out_batch, void* keys, 
   attr.batch.count = *count;
   attr.batch.elem_flags = BPFXX_OPTS_GET(opts, elem_flags, 0);
   attr.batch.flags = BPFXX_OPTS_GET(opts, flags, 0);
-  int rc = static_cast<int>(sys::bpf(cmd, &attr, BPFXX_ATTR_SIZE(batch)));
+  int rc = static_cast<int>(sys::bpf(cmd, &attr, attr_size));
   // The kernel reports how far it got even when it fails part-way.
   *count = attr.batch.count;
   return err(rc);
@@ -55,7 +57,8 @@ extern "C" {
 int bpf_map_create(enum bpf_map_type map_type, const char* map_name, __u32 key_size,
                    __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_map_create_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(excl_prog_hash_size);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.map_type = map_type;
   if (map_name != nullptr) {
     // The kernel keeps at most BPF_OBJ_NAME_LEN - 1 characters.
@@ -78,7 +81,6 @@ int bpf_map_create(enum bpf_map_type map_type, const char* map_name, __u32 key_s
   if (attr.map_token_fd != 0) attr.map_flags |= BPF_F_TOKEN_FD;
   attr.excl_prog_hash = ptr_to_u64(BPFXX_OPTS_GET(opts, excl_prog_hash, nullptr));
   attr.excl_prog_hash_size = BPFXX_OPTS_GET(opts, excl_prog_hash_size, 0);
-  const unsigned int attr_size = BPFXX_ATTR_SIZE(excl_prog_hash_size);
 
   struct bpf_log_opts* log_opts = BPFXX_OPTS_GET(opts, log_opts, nullptr);
   if (!BPFXX_OPTS_VALID(log_opts, bpf_log_opts)) return err(-EINVAL);
@@ -135,17 +137,19 @@ int bpf_map_delete_elem_flags(int fd, const void* key, __u64 flags) {
 
 int bpf_map_get_next_key(int fd, const void* key, void* next_key) {
   if (next_key == nullptr) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(next_key);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.map_fd = static_cast<__u32>(fd);
   attr.key = ptr_to_u64(key);
   attr.next_key = ptr_to_u64(next_key);
-  return err(static_cast<int>(sys::bpf(BPF_MAP_GET_NEXT_KEY, &attr, BPFXX_ATTR_SIZE(next_key))));
+  return err(static_cast<int>(sys::bpf(BPF_MAP_GET_NEXT_KEY, &attr, attr_size)));
 }
 
 int bpf_map_freeze(int fd) {
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(map_fd);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.map_fd = static_cast<__u32>(fd);
-  return err(static_cast<int>(sys::bpf(BPF_MAP_FREEZE, &attr, BPFXX_ATTR_SIZE(map_fd))));
+  return err(static_cast<int>(sys::bpf(BPF_MAP_FREEZE, &attr, attr_size)));
 }
 
 int bpf_map_delete_batch(int fd, const void* keys, __u32* count,

@@ -20,9 +20,10 @@ namespace {
 
 int get_next_id(int cmd, __u32 start_id, __u32* next_id) {
   if (next_id == nullptr) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(open_flags);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.start_id = start_id;
-  int rc = static_cast<int>(sys::bpf(cmd, &attr, BPFXX_ATTR_SIZE(open_flags)));
+  int rc = static_cast<int>(sys::bpf(cmd, &attr, attr_size));
   if (rc == 0) *next_id = attr.next_id;
   return err(rc);
 }
@@ -30,12 +31,13 @@ int get_next_id(int cmd, __u32 start_id, __u32* next_id) {
 // The *_GET_FD_BY_ID commands share one layout; the id field is a union.
 int get_fd_by_id(int cmd, __u32 id, const struct bpf_get_fd_by_id_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_get_fd_by_id_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(fd_by_id_token_fd);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.prog_id = id;
   attr.open_flags = BPFXX_OPTS_GET(opts, open_flags, 0);
   attr.fd_by_id_token_fd = BPFXX_OPTS_GET(opts, token_fd, 0);
   if (attr.fd_by_id_token_fd != 0) attr.open_flags |= BPF_F_TOKEN_FD;
-  return err(sys::bpf_fd(cmd, &attr, BPFXX_ATTR_SIZE(fd_by_id_token_fd)));
+  return err(sys::bpf_fd(cmd, &attr, attr_size));
 }
 
 }  // namespace
@@ -48,12 +50,13 @@ int bpf_obj_pin_opts(int fd, const char* pathname, const struct bpf_obj_pin_opts
     BPFXX_WARN("bpf_obj_pin: pathname must not be NULL\n");
     return err(-EINVAL);
   }
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(path_fd);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.path_fd = static_cast<__u32>(BPFXX_OPTS_GET(opts, path_fd, 0));
   attr.pathname = ptr_to_u64(pathname);
   attr.file_flags = BPFXX_OPTS_GET(opts, file_flags, 0);
   attr.bpf_fd = static_cast<__u32>(fd);
-  return err(static_cast<int>(sys::bpf(BPF_OBJ_PIN, &attr, BPFXX_ATTR_SIZE(path_fd))));
+  return err(static_cast<int>(sys::bpf(BPF_OBJ_PIN, &attr, attr_size)));
 }
 
 int bpf_obj_pin(int fd, const char* pathname) { return bpf_obj_pin_opts(fd, pathname, nullptr); }
@@ -64,11 +67,12 @@ int bpf_obj_get_opts(const char* pathname, const struct bpf_obj_get_opts* opts) 
     BPFXX_WARN("bpf_obj_get: pathname must not be NULL\n");
     return err(-EINVAL);
   }
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(path_fd);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.path_fd = static_cast<__u32>(BPFXX_OPTS_GET(opts, path_fd, 0));
   attr.pathname = ptr_to_u64(pathname);
   attr.file_flags = BPFXX_OPTS_GET(opts, file_flags, 0);
-  return err(sys::bpf_fd(BPF_OBJ_GET, &attr, BPFXX_ATTR_SIZE(path_fd)));
+  return err(sys::bpf_fd(BPF_OBJ_GET, &attr, attr_size));
 }
 
 int bpf_obj_get(const char* pathname) { return bpf_obj_get_opts(pathname, nullptr); }
@@ -105,11 +109,12 @@ int bpf_link_get_fd_by_id(__u32 id) { return bpf_link_get_fd_by_id_opts(id, null
 
 int bpf_obj_get_info_by_fd(int bpf_fd, void* info, __u32* info_len) {
   if (info == nullptr || info_len == nullptr) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(info);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.info.bpf_fd = static_cast<__u32>(bpf_fd);
   attr.info.info_len = *info_len;
   attr.info.info = ptr_to_u64(info);
-  int rc = static_cast<int>(sys::bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, BPFXX_ATTR_SIZE(info)));
+  int rc = static_cast<int>(sys::bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, attr_size));
   if (rc == 0) *info_len = attr.info.info_len;
   return err(rc);
 }
@@ -135,7 +140,8 @@ int bpf_btf_load(const void* btf_data, size_t btf_size, struct bpf_btf_load_opts
   __u32 log_level = BPFXX_OPTS_GET(opts, log_level, 0);
   if ((log_buf != nullptr) != (log_size != 0)) return err(-EINVAL);
 
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(btf_token_fd);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.btf = ptr_to_u64(btf_data);
   attr.btf_size = static_cast<__u32>(btf_size);
   attr.btf_flags = BPFXX_OPTS_GET(opts, btf_flags, 0);
@@ -146,7 +152,6 @@ int bpf_btf_load(const void* btf_data, size_t btf_size, struct bpf_btf_load_opts
     attr.btf_log_size = log_size;
     attr.btf_log_level = log_level;
   }
-  const unsigned int attr_size = BPFXX_ATTR_SIZE(btf_token_fd);
   int fd = sys::bpf_fd(BPF_BTF_LOAD, &attr, attr_size);
   // As for programs: a buffer at level 0 asks for a log only on failure.
   if (fd < 0 && log_buf != nullptr && log_level == 0) {
@@ -160,17 +165,19 @@ int bpf_btf_load(const void* btf_data, size_t btf_size, struct bpf_btf_load_opts
 }
 
 int bpf_enable_stats(enum bpf_stats_type type) {
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(enable_stats);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.enable_stats.type = type;
-  return err(sys::bpf_fd(BPF_ENABLE_STATS, &attr, BPFXX_ATTR_SIZE(enable_stats)));
+  return err(sys::bpf_fd(BPF_ENABLE_STATS, &attr, attr_size));
 }
 
 int bpf_token_create(int bpffs_fd, struct bpf_token_create_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_token_create_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(token_create);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.token_create.bpffs_fd = static_cast<__u32>(bpffs_fd);
   attr.token_create.flags = BPFXX_OPTS_GET(opts, flags, 0);
-  return err(sys::bpf_fd(BPF_TOKEN_CREATE, &attr, BPFXX_ATTR_SIZE(token_create)));
+  return err(sys::bpf_fd(BPF_TOKEN_CREATE, &attr, attr_size));
 }
 
 }  // extern "C"

@@ -42,7 +42,8 @@ int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const cha
   // A buffer without a size, or a size without a buffer, is a caller bug.
   if ((log_buf != nullptr) != (log_size != 0)) return err(-EINVAL);
 
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(fd_array_cnt);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.prog_type = prog_type;
   attr.expected_attach_type = BPFXX_OPTS_GET(opts, expected_attach_type, static_cast<bpf_attach_type>(0));
   attr.prog_flags = BPFXX_OPTS_GET(opts, prog_flags, 0);
@@ -80,7 +81,6 @@ int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const cha
     attr.log_size = log_size;
     attr.log_level = log_level;
   }
-  const unsigned int attr_size = BPFXX_ATTR_SIZE(fd_array_cnt);
   int fd = sys::prog_load(&attr, attr_size, attempts);
   if (BPFXX_OPTS_HAS(opts, log_true_size)) opts->log_true_size = attr.log_true_size;
   if (fd >= 0) return fd;
@@ -99,7 +99,8 @@ int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const cha
 
 int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_test_run_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(test);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.test.prog_fd = static_cast<__u32>(prog_fd);
   attr.test.batch_size = BPFXX_OPTS_GET(opts, batch_size, 0);
   attr.test.cpu = BPFXX_OPTS_GET(opts, cpu, 0);
@@ -115,7 +116,7 @@ int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts* opts) {
   attr.test.data_in = ptr_to_u64(BPFXX_OPTS_GET(opts, data_in, nullptr));
   attr.test.data_out = ptr_to_u64(BPFXX_OPTS_GET(opts, data_out, nullptr));
 
-  int rc = static_cast<int>(sys::bpf(BPF_PROG_TEST_RUN, &attr, BPFXX_ATTR_SIZE(test)));
+  int rc = static_cast<int>(sys::bpf(BPF_PROG_TEST_RUN, &attr, attr_size));
   if (BPFXX_OPTS_HAS(opts, data_size_out)) opts->data_size_out = attr.test.data_size_out;
   if (BPFXX_OPTS_HAS(opts, ctx_size_out)) opts->ctx_size_out = attr.test.ctx_size_out;
   if (BPFXX_OPTS_HAS(opts, duration)) opts->duration = attr.test.duration;
@@ -125,34 +126,37 @@ int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts* opts) {
 
 int bpf_prog_bind_map(int prog_fd, int map_fd, const struct bpf_prog_bind_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_prog_bind_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(prog_bind_map);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.prog_bind_map.prog_fd = static_cast<__u32>(prog_fd);
   attr.prog_bind_map.map_fd = static_cast<__u32>(map_fd);
   attr.prog_bind_map.flags = BPFXX_OPTS_GET(opts, flags, 0);
-  return err(static_cast<int>(sys::bpf(BPF_PROG_BIND_MAP, &attr, BPFXX_ATTR_SIZE(prog_bind_map))));
+  return err(static_cast<int>(sys::bpf(BPF_PROG_BIND_MAP, &attr, attr_size)));
 }
 
 int bpf_prog_stream_read(int prog_fd, __u32 stream_id, void* buf, __u32 buf_len,
                          struct bpf_prog_stream_read_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_prog_stream_read_opts)) return err(-EINVAL);
   if (buf == nullptr && buf_len != 0) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(prog_stream_read);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.prog_stream_read.stream_buf = ptr_to_u64(buf);
   attr.prog_stream_read.stream_buf_len = buf_len;
   attr.prog_stream_read.stream_id = stream_id;
   attr.prog_stream_read.prog_fd = static_cast<__u32>(prog_fd);
   return err(static_cast<int>(
-      sys::bpf(BPF_PROG_STREAM_READ_BY_FD, &attr, BPFXX_ATTR_SIZE(prog_stream_read))));
+      sys::bpf(BPF_PROG_STREAM_READ_BY_FD, &attr, attr_size)));
 }
 
 int bpf_prog_assoc_struct_ops(int prog_fd, int map_fd, struct bpf_prog_assoc_struct_ops_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_prog_assoc_struct_ops_opts)) return err(-EINVAL);
-  union bpf_attr attr = zeroed_attr();
+  const unsigned int attr_size = BPFXX_ATTR_SIZE(prog_assoc_struct_ops);
+  union bpf_attr attr = zeroed_attr(attr_size);
   attr.prog_assoc_struct_ops.map_fd = static_cast<__u32>(map_fd);
   attr.prog_assoc_struct_ops.prog_fd = static_cast<__u32>(prog_fd);
   attr.prog_assoc_struct_ops.flags = BPFXX_OPTS_GET(opts, flags, 0);
   return err(static_cast<int>(
-      sys::bpf(BPF_PROG_ASSOC_STRUCT_OPS, &attr, BPFXX_ATTR_SIZE(prog_assoc_struct_ops))));
+      sys::bpf(BPF_PROG_ASSOC_STRUCT_OPS, &attr, attr_size)));
 }
 
 }  // extern "C"

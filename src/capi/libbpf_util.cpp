@@ -10,6 +10,7 @@
 #include "sys/cpus.h"
 #include "sys/memlock.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 
@@ -90,12 +91,18 @@ const char* libbpf_version_string(void) {
 }
 
 int libbpf_num_possible_cpus(void) {
-  auto n = bpfxx::sys::num_possible_cpus();
-  if (!n) {
-    BPFXX_WARN("cannot count possible CPUs: %s\n", n.message().c_str());
-    return err(-n.error());
+  // Called per map operation by many applications: answer from a plain
+  // cached int after the first successful read.
+  static std::atomic<int> cached{0};
+  int n = cached.load(std::memory_order_relaxed);
+  if (n > 0) return n;
+  auto count = bpfxx::sys::num_possible_cpus();
+  if (!count) {
+    BPFXX_WARN("cannot count possible CPUs: %s\n", count.message().c_str());
+    return err(-count.error());
   }
-  return *n;
+  cached.store(*count, std::memory_order_relaxed);
+  return *count;
 }
 
 int libbpf_set_memlock_rlim(size_t memlock_bytes) {

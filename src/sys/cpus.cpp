@@ -3,7 +3,7 @@
 #include "sys/files.h"
 
 #include <algorithm>
-#include <mutex>
+#include <atomic>
 
 namespace bpfxx::sys {
 namespace {
@@ -56,17 +56,17 @@ Result<std::vector<bool>> parse_cpu_list(std::string_view text) {
 
 Result<int> num_possible_cpus() {
   // Possible CPUs never change while the system runs: read once. A failed
-  // read is not cached, so a later call may still succeed.
-  static std::mutex lock;
-  static int cached = 0;
-  std::lock_guard<std::mutex> guard(lock);
-  if (cached > 0) return cached;
+  // read is not cached, so a later call may still succeed; two first calls
+  // racing both read the file and store the same number.
+  static std::atomic<int> cached{0};
+  int n = cached.load(std::memory_order_acquire);
+  if (n > 0) return n;
   auto mask = read_cpu_file("/sys/devices/system/cpu/possible");
   if (!mask) return mask.failure();
-  int count = static_cast<int>(std::count(mask->begin(), mask->end(), true));
-  if (count == 0) return fail(EINVAL, "no possible cpus listed");
-  cached = count;
-  return cached;
+  n = static_cast<int>(std::count(mask->begin(), mask->end(), true));
+  if (n == 0) return fail(EINVAL, "no possible cpus listed");
+  cached.store(n, std::memory_order_release);
+  return n;
 }
 
 Result<std::vector<bool>> online_cpus() { return read_cpu_file("/sys/devices/system/cpu/online"); }
