@@ -111,7 +111,7 @@ struct bpf_map_create_opts {
 	/** module BTF holding the struct_ops value type */
 	__s32 value_type_btf_obj_fd;
 
-	/** BPF token granting the permission to create the map */
+	/** BPF token granting the permission to create the map (the caller also sets BPF_F_TOKEN_FD in map_flags) */
 	__u32 token_fd;
 
 	/** hash of the only program allowed to use this map */
@@ -198,11 +198,11 @@ struct bpf_prog_load_opts {
 	char *log_buf;
 	/**
 	 * out: size the complete log needed, terminating NUL included; it can
-	 * exceed @ref log_size when the log was truncated. Left unchanged on
-	 * kernels that do not report it.
+	 * exceed @ref log_size when the log was truncated. Reads 0 on kernels
+	 * that do not report it.
 	 */
 	__u32 log_true_size;
-	/** BPF token granting the permission to load the program */
+	/** BPF token granting the permission to load the program (the caller also sets BPF_F_TOKEN_FD in prog_flags) */
 	__u32 token_fd;
 
 	/** number of entries in @ref fd_array, if known */
@@ -249,14 +249,14 @@ struct bpf_btf_load_opts {
 	/** size of @ref log_buf in bytes */
 	__u32 log_size;
 	/**
-	 * out: size the complete log needed, terminating NUL included; left
-	 * unchanged on kernels that do not report it
+	 * out: size the complete log needed, terminating NUL included; reads 0
+	 * on kernels that do not report it
 	 */
 	__u32 log_true_size;
 
 	/** BTF load flags */
 	__u32 btf_flags;
-	/** BPF token granting the permission to load BTF */
+	/** BPF token granting the permission to load BTF (the caller also sets BPF_F_TOKEN_FD in btf_flags) */
 	__u32 token_fd;
 	size_t :0;
 };
@@ -868,7 +868,7 @@ struct bpf_get_fd_by_id_opts {
 	size_t sz;
 	/** access requested: BPF_F_RDONLY or BPF_F_WRONLY; 0 for both */
 	__u32 open_flags;
-	/** BPF token granting the permission */
+	/** BPF token for BPF_BTF_GET_FD_BY_ID (the other commands take none; the caller also sets BPF_F_TOKEN_FD in open_flags) */
 	__u32 token_fd;
 	size_t :0;
 };
@@ -1117,12 +1117,16 @@ LIBBPF_API int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf,
  * @brief **bpf_enable_stats()** turns on kernel-wide BPF statistics, such
  * as program run time, for as long as the returned descriptor stays open.
  *
- * The enum comes from the kernel ABI header bpf.h includes (or an older
- * system <linux/bpf.h>: every version that has the command defines it).
+ * C++ callers pass an int, as with libbpf, so that code passing either an
+ * int or a BPF_STATS_* enumerator compiles.
  * @param type which statistics, such as BPF_STATS_RUN_TIME
  * @return file descriptor to close when done; negative error code on error
  */
+#ifdef __cplusplus
+LIBBPF_API int bpf_enable_stats(int type);
+#else
 LIBBPF_API int bpf_enable_stats(enum bpf_stats_type type);
+#endif
 
 /* ---- Binding maps, test runs ------------------------------------------ */
 

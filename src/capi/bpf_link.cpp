@@ -106,6 +106,7 @@ int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type
             ptr_to_u64(BPFXX_OPTS_GET(opts, uprobe_multi.ref_ctr_offsets, nullptr));
         attr.link_create.uprobe_multi.cookies = ptr_to_u64(BPFXX_OPTS_GET(opts, uprobe_multi.cookies, nullptr));
         attr.link_create.uprobe_multi.pid = BPFXX_OPTS_GET(opts, uprobe_multi.pid, 0);
+        attr.link_create.uprobe_multi.path_fd = BPFXX_OPTS_GET(opts, uprobe_multi.path_fd, 0);
         if (!BPFXX_OPTS_ZEROED_AFTER(opts, uprobe_multi)) return err(-EINVAL);
         break;
       case BPF_TRACE_RAW_TP:
@@ -113,8 +114,17 @@ int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type
       case BPF_TRACE_FEXIT:
       case BPF_MODIFY_RETURN:
       case BPF_LSM_MAC:
+      case BPF_TRACE_FSESSION:
         attr.link_create.tracing.cookie = BPFXX_OPTS_GET(opts, tracing.cookie, 0);
         if (!BPFXX_OPTS_ZEROED_AFTER(opts, tracing)) return err(-EINVAL);
+        break;
+      case BPF_TRACE_FENTRY_MULTI:
+      case BPF_TRACE_FEXIT_MULTI:
+      case BPF_TRACE_FSESSION_MULTI:
+        attr.link_create.tracing_multi.ids = ptr_to_u64(BPFXX_OPTS_GET(opts, tracing_multi.ids, nullptr));
+        attr.link_create.tracing_multi.cookies = ptr_to_u64(BPFXX_OPTS_GET(opts, tracing_multi.cookies, nullptr));
+        attr.link_create.tracing_multi.cnt = BPFXX_OPTS_GET(opts, tracing_multi.cnt, 0);
+        if (!BPFXX_OPTS_ZEROED_AFTER(opts, tracing_multi)) return err(-EINVAL);
         break;
       case BPF_NETFILTER:
         attr.link_create.netfilter.pf = BPFXX_OPTS_GET(opts, netfilter.pf, 0);
@@ -175,17 +185,15 @@ int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type
 
   int fd = sys::bpf_fd(BPF_LINK_CREATE, &attr, attr_size);
   if (fd >= 0) return fd;
-  // Kernels before 5.13 cannot create tracing links through LINK_CREATE;
-  // without a cookie to pass, the raw tracepoint command does the same.
-  bool tracing = attach_type == BPF_TRACE_FENTRY || attach_type == BPF_TRACE_FEXIT ||
-                 attach_type == BPF_MODIFY_RETURN || attach_type == BPF_LSM_MAC;
+  // Kernels before 5.13 cannot create tracing links through LINK_CREATE.
+  // When the caller asked for nothing LINK_CREATE alone can do (no target,
+  // no option at all), the raw tracepoint command attaches the same way.
+  bool tracing = attach_type == BPF_TRACE_RAW_TP || attach_type == BPF_TRACE_FENTRY ||
+                 attach_type == BPF_TRACE_FEXIT || attach_type == BPF_MODIFY_RETURN ||
+                 attach_type == BPF_LSM_MAC;
   if (fd == -EINVAL && tracing && target_fd == 0 && target_btf_id == 0 &&
-      attr.link_create.tracing.cookie == 0) {
-    const unsigned int raw_size = BPFXX_ATTR_SIZE(raw_tracepoint);
-    union bpf_attr raw = zeroed_attr(raw_size);
-    raw.raw_tracepoint.prog_fd = static_cast<__u32>(prog_fd);
-    int raw_fd = sys::bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &raw, raw_size);
-    if (raw_fd >= 0) return raw_fd;
+      BPFXX_OPTS_ZEROED_AFTER(opts, sz)) {
+    return bpf_raw_tracepoint_open(nullptr, prog_fd);
   }
   return err(fd);
 }

@@ -7,6 +7,7 @@
 #include "capi/opts.h"
 #include "sys/bpf_syscall.h"
 #include "sys/features.h"
+#include "sys/memlock.h"
 
 #include <cstring>
 
@@ -57,6 +58,7 @@ extern "C" {
 int bpf_map_create(enum bpf_map_type map_type, const char* map_name, __u32 key_size,
                    __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_map_create_opts)) return err(-EINVAL);
+  bpfxx::sys::bump_memlock_rlimit();
   const unsigned int attr_size = BPFXX_ATTR_SIZE(excl_prog_hash_size);
   union bpf_attr attr = zeroed_attr(attr_size);
   attr.map_type = map_type;
@@ -77,8 +79,8 @@ int bpf_map_create(enum bpf_map_type map_type, const char* map_name, __u32 key_s
   attr.map_extra = BPFXX_OPTS_GET(opts, map_extra, 0);
   attr.numa_node = BPFXX_OPTS_GET(opts, numa_node, 0);
   attr.map_ifindex = BPFXX_OPTS_GET(opts, map_ifindex, 0);
+  // As in libbpf, the caller sets BPF_F_TOKEN_FD in map_flags with a token.
   attr.map_token_fd = BPFXX_OPTS_GET(opts, token_fd, 0);
-  if (attr.map_token_fd != 0) attr.map_flags |= BPF_F_TOKEN_FD;
   attr.excl_prog_hash = ptr_to_u64(BPFXX_OPTS_GET(opts, excl_prog_hash, nullptr));
   attr.excl_prog_hash_size = BPFXX_OPTS_GET(opts, excl_prog_hash_size, 0);
 

@@ -7,6 +7,7 @@
 #include "capi/errors.h"
 #include "capi/opts.h"
 #include "sys/bpf_syscall.h"
+#include "sys/memlock.h"
 
 #include <climits>
 #include <cstring>
@@ -29,14 +30,15 @@ int get_next_id(int cmd, __u32 start_id, __u32* next_id) {
 }
 
 // The *_GET_FD_BY_ID commands share one layout; the id field is a union.
+// Only BPF_BTF_GET_FD_BY_ID takes a token (libbpf passes it there alone).
 int get_fd_by_id(int cmd, __u32 id, const struct bpf_get_fd_by_id_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_get_fd_by_id_opts)) return err(-EINVAL);
-  const unsigned int attr_size = BPFXX_ATTR_SIZE(fd_by_id_token_fd);
+  const bool with_token = cmd == BPF_BTF_GET_FD_BY_ID;
+  const unsigned int attr_size = with_token ? BPFXX_ATTR_SIZE(fd_by_id_token_fd) : BPFXX_ATTR_SIZE(open_flags);
   union bpf_attr attr = zeroed_attr(attr_size);
   attr.prog_id = id;
   attr.open_flags = BPFXX_OPTS_GET(opts, open_flags, 0);
-  attr.fd_by_id_token_fd = BPFXX_OPTS_GET(opts, token_fd, 0);
-  if (attr.fd_by_id_token_fd != 0) attr.open_flags |= BPF_F_TOKEN_FD;
+  if (with_token) attr.fd_by_id_token_fd = BPFXX_OPTS_GET(opts, token_fd, 0);
   return err(sys::bpf_fd(cmd, &attr, attr_size));
 }
 
@@ -134,6 +136,7 @@ int bpf_link_get_info_by_fd(int link_fd, struct bpf_link_info* info, __u32* info
 
 int bpf_btf_load(const void* btf_data, size_t btf_size, struct bpf_btf_load_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_btf_load_opts)) return err(-EINVAL);
+  bpfxx::sys::bump_memlock_rlimit();
   if (btf_data == nullptr || btf_size == 0 || btf_size > UINT32_MAX) return err(-EINVAL);
   char* log_buf = BPFXX_OPTS_GET(opts, log_buf, nullptr);
   __u32 log_size = BPFXX_OPTS_GET(opts, log_size, 0);
@@ -145,8 +148,8 @@ int bpf_btf_load(const void* btf_data, size_t btf_size, struct bpf_btf_load_opts
   attr.btf = ptr_to_u64(btf_data);
   attr.btf_size = static_cast<__u32>(btf_size);
   attr.btf_flags = BPFXX_OPTS_GET(opts, btf_flags, 0);
+  // As in libbpf, the caller sets BPF_F_TOKEN_FD in btf_flags with a token.
   attr.btf_token_fd = BPFXX_OPTS_GET(opts, token_fd, 0);
-  if (attr.btf_token_fd != 0) attr.btf_flags |= BPF_F_TOKEN_FD;
   if (log_level != 0) {
     attr.btf_log_buf = ptr_to_u64(log_buf);
     attr.btf_log_size = log_size;
@@ -164,10 +167,10 @@ int bpf_btf_load(const void* btf_data, size_t btf_size, struct bpf_btf_load_opts
   return err(fd);
 }
 
-int bpf_enable_stats(enum bpf_stats_type type) {
+int bpf_enable_stats(int type) {
   const unsigned int attr_size = BPFXX_ATTR_SIZE(enable_stats);
   union bpf_attr attr = zeroed_attr(attr_size);
-  attr.enable_stats.type = type;
+  attr.enable_stats.type = static_cast<__u32>(type);
   return err(sys::bpf_fd(BPF_ENABLE_STATS, &attr, attr_size));
 }
 

@@ -7,9 +7,11 @@
 #include "capi/errors.h"
 #include "capi/opts.h"
 #include "sys/bpf_syscall.h"
+#include "sys/memlock.h"
 
 #include <climits>
 #include <cstring>
+#include <vector>
 
 using bpfxx::capi::err;
 using bpfxx::capi::ptr_to_u64;
@@ -21,17 +23,41 @@ namespace {
 // libbpf retries an EAGAIN load this many times unless told otherwise.
 constexpr int kDefaultLoadAttempts = 5;
 
-}  // namespace
+// A kernel that knows smaller func_info/line_info records than the caller
+// passes rejects the load with E2BIG when the bytes it does not know are
+// non-zero, and writes the record size it knows into *rec_size. The extra
+// bytes mean nothing to that kernel: a copy of the records with them zeroed
+// (records keep the caller's size) loads. Returns whether it made the copy
+// (into `storage`, now pointed to by *records).
+bool zero_unknown_record_tails(__u64* records, __u32 count, __u32 caller_rec_size, __u32* rec_size,
+                               std::vector<unsigned char>& storage) {
+  const __u32 known = *rec_size;
+  if (count == 0 || *records == 0 || known == 0 || known >= caller_rec_size) return false;
+  const size_t bytes = static_cast<size_t>(count) * caller_rec_size;
+  storage.assign(reinterpret_cast<const unsigned char*>(static_cast<uintptr_t>(*records)),
+                 reinterpret_cast<const unsigned char*>(static_cast<uintptr_t>(*records)) + bytes);
+  for (__u32 i = 0; i < count; i++) {
+    unsigned char* rec = storage.data() + static_cast<size_t>(i) * caller_rec_size;
+    std::memset(rec + known, 0, caller_rec_size - known);
+  }
+  *records = ptr_to_u64(storage.data());
+  *rec_size = caller_rec_size;
+  return true;
+}
 
-extern "C" {
-
-int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const char* license,
-                  const struct bpf_insn* insns, size_t insn_cnt, struct bpf_prog_load_opts* opts) {
+int prog_load(enum bpf_prog_type prog_type, const char* prog_name, const char* license,
+              const struct bpf_insn* insns, size_t insn_cnt, struct bpf_prog_load_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_prog_load_opts)) return err(-EINVAL);
-  if (insns == nullptr || insn_cnt == 0 || insn_cnt > UINT32_MAX) {
-    BPFXX_WARN("prog '%s': no instructions, or too many (%zu)\n", prog_name ? prog_name : "", insn_cnt);
+  if (insn_cnt > UINT32_MAX) {
+    BPFXX_WARN("prog '%s': %zu instructions do not fit the kernel's 32-bit count\n",
+               prog_name ? prog_name : "", insn_cnt);
+    return err(-E2BIG);
+  }
+  if (insns == nullptr && insn_cnt != 0) {
+    BPFXX_WARN("prog '%s': insns is NULL but insn_cnt is %zu\n", prog_name ? prog_name : "", insn_cnt);
     return err(-EINVAL);
   }
+  bpfxx::sys::bump_memlock_rlimit();
   int attempts = BPFXX_OPTS_GET(opts, attempts, 0);
   if (attempts < 0) return err(-EINVAL);
   if (attempts == 0) attempts = kDefaultLoadAttempts;
@@ -49,8 +75,8 @@ int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const cha
   attr.prog_flags = BPFXX_OPTS_GET(opts, prog_flags, 0);
   attr.prog_ifindex = BPFXX_OPTS_GET(opts, prog_ifindex, 0);
   attr.kern_version = BPFXX_OPTS_GET(opts, kern_version, 0);
+  // As in libbpf, the caller sets BPF_F_TOKEN_FD in prog_flags with a token.
   attr.prog_token_fd = BPFXX_OPTS_GET(opts, token_fd, 0);
-  if (attr.prog_token_fd != 0) attr.prog_flags |= BPF_F_TOKEN_FD;
   if (prog_name != nullptr) std::strncpy(attr.prog_name, prog_name, sizeof(attr.prog_name) - 1);
   attr.license = ptr_to_u64(license);
   attr.insns = ptr_to_u64(insns);
@@ -83,6 +109,26 @@ int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const cha
   }
   int fd = sys::prog_load(&attr, attr_size, attempts);
   if (BPFXX_OPTS_HAS(opts, log_true_size)) opts->log_true_size = attr.log_true_size;
+
+  // Records in a newer format than the kernel knows: retry with their
+  // unknown parts zeroed (see zero_unknown_record_tails), once per kind.
+  std::vector<unsigned char> func_info_storage, line_info_storage;
+  const __u32 func_rec = BPFXX_OPTS_GET(opts, func_info_rec_size, 0);
+  const __u32 line_rec = BPFXX_OPTS_GET(opts, line_info_rec_size, 0);
+  while (fd == -E2BIG) {
+    bool changed = false;
+    if (func_info_storage.empty() &&
+        zero_unknown_record_tails(&attr.func_info, attr.func_info_cnt, func_rec, &attr.func_info_rec_size,
+                                  func_info_storage)) {
+      changed = true;
+    } else if (line_info_storage.empty() &&
+               zero_unknown_record_tails(&attr.line_info, attr.line_info_cnt, line_rec,
+                                         &attr.line_info_rec_size, line_info_storage)) {
+      changed = true;
+    }
+    if (!changed) break;
+    fd = sys::prog_load(&attr, attr_size, attempts);
+  }
   if (fd >= 0) return fd;
 
   // A buffer with log_level 0 means "no log unless it fails": the load is
@@ -95,6 +141,15 @@ int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const cha
     if (BPFXX_OPTS_HAS(opts, log_true_size)) opts->log_true_size = attr.log_true_size;
   }
   return err(fd);
+}
+
+}  // namespace
+
+extern "C" {
+
+int bpf_prog_load(enum bpf_prog_type prog_type, const char* prog_name, const char* license,
+                  const struct bpf_insn* insns, size_t insn_cnt, struct bpf_prog_load_opts* opts) {
+  return bpfxx::capi::guard([&] { return prog_load(prog_type, prog_name, license, insns, insn_cnt, opts); });
 }
 
 int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts* opts) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cerrno>
+#include <new>
 
 namespace bpfxx::capi {
 
@@ -17,6 +18,19 @@ template <class T = void>
 T* err_ptr(int e) noexcept {
   errno = e < 0 ? -e : e;
   return nullptr;
+}
+
+// Runs body (returning an int result or -errno) so that no C++ exception
+// crosses the C ABI: running out of memory becomes -ENOMEM with errno set.
+template <class Body>
+int guard(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return err(-ENOMEM);
+  } catch (...) {
+    return err(-EFAULT);
+  }
 }
 
 }  // namespace bpfxx::capi

@@ -53,6 +53,12 @@ int libbpf_strerror(int errnum, char* buf, size_t size) {
   if (code < __LIBBPF_ERRNO__START) {
     // GNU strerror_r: may return a static string instead of filling tmp.
     msg = strerror_r(code, tmp, sizeof(tmp));
+    // An errno value libc has no text for: like the XSI strerror_r libbpf
+    // uses, still write the generic text but report EINVAL.
+    if (std::strncmp(msg, "Unknown error", 13) == 0) {
+      std::snprintf(buf, size, "%s", msg);
+      return err(-EINVAL);
+    }
   } else {
     msg = libbpf_errno_message(code);
   }
@@ -68,8 +74,14 @@ int libbpf_strerror(int errnum, char* buf, size_t size) {
 }
 
 long libbpf_get_error(const void* ptr) {
-  // libbpf 1.0 never returns error-encoded pointers: NULL means failure
-  // and errno was set by the call that returned it.
+  // Since libbpf 1.0 failures return NULL with errno set; pointers with an
+  // encoded error (the top 4095 addresses) still come from old code paths
+  // and are decoded as libbpf does.
+  const auto value = reinterpret_cast<uintptr_t>(ptr);
+  if (value >= static_cast<uintptr_t>(-4095)) {
+    errno = -static_cast<int>(static_cast<intptr_t>(value));
+    return static_cast<long>(static_cast<intptr_t>(value));
+  }
   return ptr != nullptr ? 0 : -errno;
 }
 
@@ -96,13 +108,15 @@ int libbpf_num_possible_cpus(void) {
   static std::atomic<int> cached{0};
   int n = cached.load(std::memory_order_relaxed);
   if (n > 0) return n;
-  auto count = bpfxx::sys::num_possible_cpus();
-  if (!count) {
-    BPFXX_WARN("cannot count possible CPUs: %s\n", count.message().c_str());
-    return err(-count.error());
-  }
-  cached.store(*count, std::memory_order_relaxed);
-  return *count;
+  return bpfxx::capi::guard([] {
+    auto count = bpfxx::sys::num_possible_cpus();
+    if (!count) {
+      BPFXX_WARN("cannot count possible CPUs: %s\n", count.message().c_str());
+      return err(-count.error());
+    }
+    cached.store(*count, std::memory_order_relaxed);
+    return *count;
+  });
 }
 
 int libbpf_set_memlock_rlim(size_t memlock_bytes) {

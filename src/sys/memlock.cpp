@@ -1,5 +1,6 @@
 #include "sys/memlock.h"
 
+#include "sys/features.h"
 #include "sys/kernel.h"
 
 #include <cerrno>
@@ -36,6 +37,11 @@ int apply_memlock_limit() noexcept {
   struct rlimit rlim = {g_limit, g_limit};
   g_apply_result = kernel().setrlimit(RLIMIT_MEMLOCK, &rlim);
   return g_apply_result;
+}
+
+int bump_memlock_rlimit() noexcept {
+  if (has_feature(Feature::MemcgAccount)) return 0;
+  return apply_memlock_limit();
 }
 
 }  // namespace bpfxx::sys

@@ -17,4 +17,9 @@ size_t memlock_limit() noexcept;
 // calls do nothing and return the first result). Returns 0 or -errno.
 int apply_memlock_limit() noexcept;
 
+// What every map, program and BTF creation calls first: on kernels that
+// still charge BPF memory to RLIMIT_MEMLOCK (before 5.11), applies the
+// limit once; on newer kernels does nothing (and the limit stays settable).
+int bump_memlock_rlimit() noexcept;
+
 }  // namespace bpfxx::sys

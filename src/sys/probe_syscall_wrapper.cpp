@@ -63,10 +63,11 @@ int probe_syscall_wrapper(const Context&) {
   if (prefix == nullptr) return 0;
   const std::string wanted = std::string(prefix) + "sys_bpf";
 
-  int fd = kernel().open("/proc/kallsyms", O_RDONLY);
-  if (fd < 0) {
-    BPFXX_DEBUG("feature probe: cannot open /proc/kallsyms: %s\n", std::strerror(-fd));
-    return fd;
+  // Owned: the line buffer below may throw, and the fd must not leak then.
+  probe::Fd fd(kernel().open("/proc/kallsyms", O_RDONLY));
+  if (!fd.valid()) {
+    BPFXX_DEBUG("feature probe: cannot open /proc/kallsyms: %s\n", std::strerror(-fd.error()));
+    return fd.error();
   }
   // Read in chunks and stop at the first match: the file is megabytes long.
   // A line longer than kMaxLine is not a symbol we look for; skip it.
@@ -76,7 +77,7 @@ int probe_syscall_wrapper(const Context&) {
   bool skipping = false;
   int result = 0;
   for (;;) {
-    ssize_t n = kernel().read(fd, buf, sizeof(buf));
+    ssize_t n = kernel().read(fd.get(), buf, sizeof(buf));
     if (n < 0) {
       BPFXX_DEBUG("feature probe: cannot read /proc/kallsyms: %s\n", std::strerror(static_cast<int>(-n)));
       result = static_cast<int>(n);
@@ -120,7 +121,6 @@ int probe_syscall_wrapper(const Context&) {
       break;
     }
   }
-  kernel().close(fd);
   if (result >= 0) {
     BPFXX_DEBUG("feature probe: %s %s in /proc/kallsyms\n", wanted.c_str(), result ? "found" : "not found");
   }

@@ -6,6 +6,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpf/libbpf_legacy.h>
 
 #include <cstddef>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace bpfxx::test {
 namespace {
@@ -82,7 +84,9 @@ TEST_F(FakeKernelTest, MapCreateFillsAttr) {
   EXPECT_LE(c->size, sizeof(union bpf_attr)) << "expected the attr size within the union";
 }
 
-TEST_F(FakeKernelTest, MapCreateTokenFdSetsFlag) {
+// As libbpf: the token goes to the kernel as given; the caller's flags are
+// passed unchanged (the caller sets BPF_F_TOKEN_FD itself).
+TEST_F(FakeKernelTest, MapCreateTokenFdIsPassedWithCallerFlags) {
   LIBBPF_OPTS(bpf_map_create_opts, opts);
   opts.token_fd = 42;
   opts.map_flags = BPF_F_NO_PREALLOC;
@@ -90,8 +94,8 @@ TEST_F(FakeKernelTest, MapCreateTokenFdSetsFlag) {
   const FakeKernel::Call* c = fake_.last(BPF_MAP_CREATE);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->attr.map_token_fd, 42) << "expected token_fd in attr.map_token_fd";
-  EXPECT_EQ(c->attr.map_flags, static_cast<__u32>(BPF_F_NO_PREALLOC | BPF_F_TOKEN_FD))
-      << "expected BPF_F_TOKEN_FD added to the caller's flags";
+  EXPECT_EQ(c->attr.map_flags, static_cast<__u32>(BPF_F_NO_PREALLOC))
+      << "expected the caller's flags unchanged";
   EXPECT_EQ(c->attr.map_name[0], 0) << "expected an empty name for NULL";
 }
 
@@ -157,7 +161,7 @@ TEST_F(FakeKernelTest, ProgLoadTokenAndLogTrueSize) {
   const FakeKernel::Call* c = fake_.last(BPF_PROG_LOAD);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->attr.prog_token_fd, 21) << "expected token_fd in attr.prog_token_fd";
-  EXPECT_NE(c->attr.prog_flags & BPF_F_TOKEN_FD, 0u) << "expected BPF_F_TOKEN_FD in prog_flags";
+  EXPECT_EQ(c->attr.prog_flags & BPF_F_TOKEN_FD, 0u) << "expected prog_flags as the caller set them";
   EXPECT_EQ(opts.log_true_size, 4321u) << "expected log_true_size copied back from the kernel";
 }
 
@@ -241,7 +245,7 @@ TEST_F(FakeKernelTest, BtfLoadFillsAttr) {
   EXPECT_EQ(c->attr.btf_log_size, sizeof(log));
   EXPECT_EQ(c->attr.btf_log_level, 1u);
   EXPECT_EQ(c->attr.btf_token_fd, 33);
-  EXPECT_NE(c->attr.btf_flags & BPF_F_TOKEN_FD, 0u) << "expected BPF_F_TOKEN_FD in btf_flags";
+  EXPECT_EQ(c->attr.btf_flags & BPF_F_TOKEN_FD, 0u) << "expected btf_flags as the caller set them";
   EXPECT_EQ(opts.log_true_size, 99u) << "expected log_true_size copied back";
 }
 
@@ -771,4 +775,125 @@ TEST_F(NullArgs, KernelErrorsAlwaysSetErrno) {
 }
 
 }  // namespace
+// ---- attach families of bpf_link_create ------------------------------------
+
+TEST_F(FakeKernelTest, LinkCreateUprobeMultiPassesPathFd) {
+  const unsigned long offsets[] = {0x10};
+  LIBBPF_OPTS(bpf_link_create_opts, opts);
+  opts.uprobe_multi.path = "relative/bin";
+  opts.uprobe_multi.offsets = offsets;
+  opts.uprobe_multi.cnt = 1;
+  opts.uprobe_multi.pid = 77;
+  opts.uprobe_multi.path_fd = 9;
+  ASSERT_EQ(bpf_link_create(kFd, 0, BPF_TRACE_UPROBE_MULTI, &opts), kFd);
+  const FakeKernel::Call* c = fake_.last(BPF_LINK_CREATE);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->attr.link_create.uprobe_multi.path_fd, 9u) << "expected path_fd passed to the kernel";
+  EXPECT_EQ(c->attr.link_create.uprobe_multi.pid, 77u);
+  EXPECT_EQ(c->attr.link_create.uprobe_multi.cnt, 1u);
+}
+
+TEST_F(FakeKernelTest, LinkCreateTracingMultiAndSessionCookies) {
+  const __u32 ids[] = {11, 12};
+  const __u64 cookies[] = {1, 2};
+  LIBBPF_OPTS(bpf_link_create_opts, multi);
+  multi.tracing_multi.ids = ids;
+  multi.tracing_multi.cookies = cookies;
+  multi.tracing_multi.cnt = 2;
+  ASSERT_EQ(bpf_link_create(kFd, 0, BPF_TRACE_FENTRY_MULTI, &multi), kFd);
+  const FakeKernel::Call* c = fake_.last(BPF_LINK_CREATE);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->attr.link_create.tracing_multi.cnt, 2u);
+  EXPECT_EQ(c->attr.link_create.tracing_multi.ids, u64p(ids));
+  EXPECT_EQ(c->attr.link_create.tracing_multi.cookies, u64p(cookies));
+
+  LIBBPF_OPTS(bpf_link_create_opts, session);
+  session.tracing.cookie = 0xabc;
+  ASSERT_EQ(bpf_link_create(kFd, 0, BPF_TRACE_FSESSION, &session), kFd);
+  EXPECT_EQ(fake_.last(BPF_LINK_CREATE)->attr.link_create.tracing.cookie, 0xabcu);
+
+  // Settings for another attach family are a mistake, reported without a call.
+  size_t before = fake_.calls.size();
+  EXPECT_EQ(bpf_link_create(kFd, 0, BPF_TRACE_FENTRY, &multi), -EINVAL);
+  EXPECT_EQ(errno, EINVAL);
+  EXPECT_EQ(fake_.calls.size(), before) << "expected no syscall for mismatched opts";
+}
+
+TEST_F(FakeKernelTest, LinkCreateFallsBackToRawTracepointOnOldKernels) {
+  fake_.results[BPF_LINK_CREATE] = -EINVAL;
+  fake_.results[BPF_RAW_TRACEPOINT_OPEN] = kFd;
+  ASSERT_EQ(bpf_link_create(kFd, 0, BPF_TRACE_RAW_TP, nullptr), kFd) << "expected the raw_tp fallback";
+  const FakeKernel::Call* c = fake_.last(BPF_RAW_TRACEPOINT_OPEN);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->attr.raw_tracepoint.prog_fd, static_cast<__u32>(kFd));
+  EXPECT_EQ(c->attr.raw_tracepoint.name, 0u);
+
+  // With any option set the fallback could not honour it: the error stays.
+  LIBBPF_OPTS(bpf_link_create_opts, opts);
+  opts.tracing.cookie = 5;
+  int raw_calls = fake_.count(BPF_RAW_TRACEPOINT_OPEN);
+  EXPECT_EQ(bpf_link_create(kFd, 0, BPF_TRACE_FENTRY, &opts), -EINVAL);
+  EXPECT_EQ(fake_.count(BPF_RAW_TRACEPOINT_OPEN), raw_calls);
+
+  // A failing fallback reports its own error.
+  fake_.results[BPF_RAW_TRACEPOINT_OPEN] = -ESRCH;
+  EXPECT_EQ(bpf_link_create(kFd, 0, BPF_LSM_MAC, nullptr), -ESRCH);
+  EXPECT_EQ(errno, ESRCH);
+}
+
+TEST_F(FakeKernelTest, GetFdByIdPassesTokenOnlyForBtf) {
+  LIBBPF_OPTS(bpf_get_fd_by_id_opts, opts);
+  opts.token_fd = 8;
+  ASSERT_EQ(bpf_map_get_fd_by_id_opts(1, &opts), kFd);
+  const FakeKernel::Call* c = fake_.last(BPF_MAP_GET_FD_BY_ID);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->size, offsetof(union bpf_attr, open_flags) + sizeof(__u32)) << "expected no token field for maps";
+  ASSERT_EQ(bpf_btf_get_fd_by_id_opts(2, &opts), kFd);
+  c = fake_.last(BPF_BTF_GET_FD_BY_ID);
+  EXPECT_EQ(c->attr.fd_by_id_token_fd, 8u);
+  EXPECT_EQ(c->attr.open_flags, 0u) << "expected the caller's open_flags unchanged";
+}
+
+// A kernel that knows shorter func_info records answers E2BIG and its size;
+// the load is repeated with the records' unknown tails zeroed.
+TEST_F(FakeKernelTest, ProgLoadZeroesRecordTailsTheKernelDoesNotKnow) {
+  struct Rec {
+    __u32 insn_off, type_id, extra;
+  };
+  const Rec recs[2] = {{0, 3, 0xdead}, {1, 4, 0xbeef}};
+  std::vector<Rec> seen;
+  fake_.on_bpf = [&](int cmd, union bpf_attr* attr, unsigned int) -> long {
+    if (cmd != BPF_PROG_LOAD) return FakeKernel::kDefer;
+    const Rec* r = reinterpret_cast<const Rec*>(static_cast<uintptr_t>(attr->func_info));
+    if (r[0].extra != 0 || r[1].extra != 0) {
+      attr->func_info_rec_size = 8;  // what this "kernel" knows
+      return -E2BIG;
+    }
+    seen.assign(r, r + attr->func_info_cnt);
+    return kFd;
+  };
+  LIBBPF_OPTS(bpf_prog_load_opts, opts);
+  opts.func_info = recs;
+  opts.func_info_cnt = 2;
+  opts.func_info_rec_size = sizeof(Rec);
+  opts.prog_btf_fd = 3;
+  ASSERT_EQ(bpf_prog_load(BPF_PROG_TYPE_XDP, "p", "GPL", kInsns, 2, &opts), kFd);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].type_id, 3u);
+  EXPECT_EQ(seen[1].type_id, 4u);
+  EXPECT_EQ(seen[1].extra, 0u);
+  EXPECT_EQ(recs[1].extra, 0xbeefu) << "expected the caller's records untouched";
+  EXPECT_EQ(fake_.last(BPF_PROG_LOAD)->attr.func_info_rec_size, sizeof(Rec));
+}
+
+TEST(CapiErrors, StrerrorOfUnknownErrnoAndEncodedPointers) {
+  char buf[64];
+  EXPECT_EQ(libbpf_strerror(3999, buf, sizeof(buf)), -EINVAL);
+  EXPECT_NE(std::string(buf).find("3999"), std::string::npos) << buf;
+  errno = 0;
+  const void* encoded = reinterpret_cast<const void*>(static_cast<intptr_t>(-ENOENT));
+  EXPECT_EQ(libbpf_get_error(encoded), -ENOENT);
+  EXPECT_EQ(errno, ENOENT);
+}
+
 }  // namespace bpfxx::test

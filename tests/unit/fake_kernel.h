@@ -4,6 +4,7 @@
 // recorded no-op).
 #pragma once
 
+#include "sys/features.h"
 #include "sys/kernel.h"
 
 #include <gtest/gtest.h>
@@ -106,10 +107,17 @@ class FakeKernel : public bpfxx::sys::Kernel {
   }
 };
 
-// Installs a kernel for the scope.
+// Installs a kernel for the scope. The process-wide feature answers the C
+// API consults (memcg accounting before raising RLIMIT_MEMLOCK, common
+// attrs for map create logs) are settled first against the real kernel, so
+// a fake never answers those probes, nor sees their calls.
 class ScopedKernel {
  public:
-  explicit ScopedKernel(bpfxx::sys::Kernel* k) { bpfxx::sys::set_kernel(k); }
+  explicit ScopedKernel(bpfxx::sys::Kernel* k) {
+    bpfxx::sys::has_feature(bpfxx::sys::Feature::MemcgAccount);
+    bpfxx::sys::has_feature(bpfxx::sys::Feature::CommonAttrs);
+    bpfxx::sys::set_kernel(k);
+  }
   ~ScopedKernel() { bpfxx::sys::set_kernel(nullptr); }
   ScopedKernel(const ScopedKernel&) = delete;
   ScopedKernel& operator=(const ScopedKernel&) = delete;
