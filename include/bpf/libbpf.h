@@ -173,9 +173,22 @@ struct bpf_link;
 
 /*
  * Section-name lookups (libbpf_prog_type_by_name, libbpf_attach_type_by_name)
- * arrive with the object loader's section table, and
- * libbpf_find_vmlinux_btf_id with the BTF layer.
+ * arrive with the object loader's section table.
  */
+
+/**
+ * @brief **libbpf_find_vmlinux_btf_id()** looks up the kernel BTF type id of
+ * the function (or other target) a tracing program would attach to.
+ *
+ * The attach type selects the name prefix searched for, for example
+ * "bpf_lsm_" for LSM programs and "btf_trace_" for BTF raw tracepoints.
+ * @param name target name without prefix
+ * @param attach_type attach type of the program
+ * @return the BTF type id (> 0); negative error code on error
+ */
+LIBBPF_API int libbpf_find_vmlinux_btf_id(const char *name,
+					  enum bpf_attach_type attach_type);
+
 
 /* ---- Feature probes --------------------------------------------------- */
 

@@ -81,10 +81,38 @@ LIBBPF_API long libbpf_get_error(const void *ptr);
 /** @brief Old name of LIBBPF_OPTS(). */
 #define DECLARE_LIBBPF_OPTS LIBBPF_OPTS
 
+struct btf;
+struct btf_ext;
+
+/**
+ * @brief **libbpf_find_kernel_btf()** is the old name of
+ * **btf__load_vmlinux_btf()**: it loads the running kernel's BTF.
+ * @return new BTF object on success; NULL with errno set on error
+ */
+LIBBPF_API struct btf *libbpf_find_kernel_btf(void);
+
+/**
+ * @brief **btf__get_raw_data()** is the old name of **btf__raw_data()**.
+ * @param btf BTF object
+ * @param size receives the size of the returned data in bytes
+ * @return the BTF encoded in the kernel's binary format, or NULL on error
+ */
+LIBBPF_API const void *btf__get_raw_data(const struct btf *btf, __u32 *size);
+
+/**
+ * @brief **btf_ext__get_raw_data()** is the old name of
+ * **btf_ext__raw_data()**.
+ * @param btf_ext .BTF.ext object
+ * @param size receives the size of the returned data in bytes
+ * @return the raw .BTF.ext section data, or NULL on error
+ */
+LIBBPF_API const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext,
+					     __u32 *size);
+
 /*
- * The old spellings of object, map and BTF getters (bpf_program__get_type,
- * bpf_map__get_pin_path, btf__get_raw_data, ...) and libbpf_find_kernel_btf
- * are declared here once the object loader and BTF layers implement them.
+ * The old spellings of object and map getters (bpf_program__get_type,
+ * bpf_map__get_pin_path, ...) are declared here once the object loader
+ * implements them.
  */
 
 #ifdef __cplusplus
