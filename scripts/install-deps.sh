@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang pkg-config binutils
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
-  clang-19 llvm-19 libbpf-dev libclang-rt-14-dev
+  clang-19 llvm-19 libbpf-dev libclang-rt-14-dev bpftool
   iproute2 procps
 )
 

@@ -817,6 +817,64 @@ struct btf_dump_type_data_opts {
 #define btf_dump_type_data_opts__last_field emit_strings
 BPFXX_OPTS_KNOWN_SIZE_(btf_dump_type_data_opts)
 
+/* ---- C dump ---------------------------------------------------------------- */
+
+/**
+ * @brief **btf_dump__new()** creates a C dumper over a BTF object.
+ * @param btf BTF object to dump (must outlive the dumper)
+ * @param printf_fn callback that receives the output text
+ * @param ctx first argument passed to @p printf_fn
+ * @param opts options, or NULL
+ * @return a new dumper; NULL with errno set on error
+ */
+LIBBPF_API struct btf_dump *btf_dump__new(const struct btf *btf,
+					  btf_dump_printf_fn_t printf_fn,
+					  void *ctx,
+					  const struct btf_dump_opts *opts);
+
+/**
+ * @brief **btf_dump__free()** releases a dumper.
+ * @param d dumper; NULL is accepted and ignored
+ */
+LIBBPF_API void btf_dump__free(struct btf_dump *d);
+
+/**
+ * @brief **btf_dump__dump_type()** emits the C definition of a type and of
+ * every type it needs that was not emitted yet.
+ * @param d dumper
+ * @param id type id
+ * @return 0 on success; negative error code on error
+ */
+LIBBPF_API int btf_dump__dump_type(struct btf_dump *d, __u32 id);
+
+/**
+ * @brief **btf_dump__emit_type_decl()** emits a C declaration naming a type
+ * (with an optional field name), without any definition.
+ * @param d dumper
+ * @param id type id
+ * @param opts options, or NULL
+ * @return 0 on success; negative error code on error
+ */
+LIBBPF_API int
+btf_dump__emit_type_decl(struct btf_dump *d, __u32 id,
+			 const struct btf_dump_emit_type_decl_opts *opts);
+
+/**
+ * @brief **btf_dump__dump_type_data()** prints a value of a type, read from
+ * memory, in C initializer-like syntax.
+ * @param d dumper
+ * @param id type id of the value
+ * @param data the value's bytes
+ * @param data_sz number of bytes at @p data
+ * @param opts options, or NULL
+ * @return the number of bytes of @p data consumed; negative error code on
+ * error (-E2BIG when @p data_sz is too small)
+ */
+LIBBPF_API int
+btf_dump__dump_type_data(struct btf_dump *d, __u32 id,
+			 const void *data, size_t data_sz,
+			 const struct btf_dump_type_data_opts *opts);
+
 /* ---- Inline helpers over type records ------------------------------------ */
 
 /*

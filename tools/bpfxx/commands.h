@@ -24,4 +24,7 @@ using ObjectMain = int (*)(const std::vector<std::string>& args, const Options& 
 // feature_probe.cpp
 int feature_main(const std::vector<std::string>& args, const Options& options);
 
+// btf_cmd.cpp
+int btf_main(const std::vector<std::string>& args, const Options& options);
+
 }  // namespace bpfxx::tool

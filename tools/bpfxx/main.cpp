@@ -22,6 +22,7 @@ struct Object {
 // Add new objects here; keep them in the order --help shows them.
 constexpr Object kObjects[] = {
     {"feature", feature_main, "feature probe [kernel]    what the running kernel supports"},
+    {"btf", btf_main, "btf dump file PATH        BTF as raw records, or as C (format c)"},
 };
 
 void print_usage(std::FILE* out) {
