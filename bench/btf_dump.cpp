@@ -8,10 +8,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#if __has_include("btf/pending_btf_dump_decls.h")
-#include "btf/pending_btf_dump_decls.h"
-#endif
-
 #include <unistd.h>
 
 #include <cstdarg>

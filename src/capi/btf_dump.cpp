@@ -3,9 +3,6 @@
 #include <bpf/btf.h>
 
 #include "btf/dump.h"
-#if __has_include("btf/pending_btf_dump_decls.h")
-#include "btf/pending_btf_dump_decls.h"  // until btf_dump__* move into <bpf/btf.h>
-#endif
 #include "capi/errors.h"
 #include "capi/opts.h"
 

@@ -5,10 +5,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#if __has_include("btf/pending_btf_dump_decls.h")
-#include "btf/pending_btf_dump_decls.h"
-#endif
-
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>

@@ -4,9 +4,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#if __has_include("btf/pending_btf_dump_decls.h")
-#include "btf/pending_btf_dump_decls.h"
-#endif
+#include "btf_dump_support.h"
 
 #include <gtest/gtest.h>
 
@@ -20,17 +18,8 @@
 
 namespace {
 
-struct BtfDeleter {
-  void operator()(struct btf* b) const { btf__free(b); }
-};
-using BtfPtr = std::unique_ptr<struct btf, BtfDeleter>;
-
-void append(void* ctx, const char* fmt, va_list args) {
-  auto* s = static_cast<std::string*>(ctx);
-  char buf[4096];
-  int n = std::vsnprintf(buf, sizeof(buf), fmt, args);
-  if (n > 0) s->append(buf, std::min<size_t>(static_cast<size_t>(n), sizeof(buf) - 1));
-}
+using bpfxx::test::append;
+using bpfxx::test::BtfPtr;
 
 struct Opts {
   bool compact = false;

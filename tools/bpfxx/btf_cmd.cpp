@@ -15,10 +15,6 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#if __has_include("btf/pending_btf_dump_decls.h")
-#include "btf/pending_btf_dump_decls.h"  // until btf_dump__* move into <bpf/btf.h>
-#endif
-
 #include <unistd.h>
 
 #include <algorithm>
