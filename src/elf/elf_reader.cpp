@@ -12,6 +12,8 @@ namespace {
 constexpr size_t kEhdrSize = 64;
 constexpr size_t kShdrSize = 64;
 constexpr size_t kSymSize = 24;
+constexpr size_t kRelSize = 16;
+constexpr size_t kRelaSize = 24;
 constexpr uint8_t kClass64 = 2;
 constexpr uint8_t kDataLsb = 1;
 constexpr uint8_t kDataMsb = 2;
@@ -196,6 +198,33 @@ Result<Symbol> Reader::symbol(size_t index) const {
     sym.name = std::string_view(s, static_cast<const char*>(end) - s);
   }
   return sym;
+}
+
+Result<std::vector<Relocation>> Reader::relocations(const Section& s) const {
+  const char* who = name_.c_str();
+  const std::string sec(s.name);
+  if (s.type != kShtRel && s.type != kShtRela) {
+    BPFXX_WARN("elf: %s: section %u (%s) is not a relocation table\n", who, s.index, sec.c_str());
+    return fail(EINVAL, name_ + ": section " + sec + " is not a relocation table");
+  }
+  const size_t ent = s.type == kShtRela ? kRelaSize : kRelSize;
+  if (s.size % ent != 0) {
+    BPFXX_WARN("elf: %s: relocation section %s: size %llu is not a multiple of %zu\n", who,
+               sec.c_str(), static_cast<unsigned long long>(s.size), ent);
+    return fail(EINVAL, name_ + ": relocation section " + sec + " has a bad size");
+  }
+  Result<std::span<const uint8_t>> bytes = data(s);
+  if (!bytes) return bytes.failure();
+  std::vector<Relocation> out(bytes->size() / ent);
+  for (size_t i = 0; i < out.size(); i++) {
+    const uint8_t* p = bytes->data() + i * ent;
+    const uint64_t info = u64(p + 8);
+    out[i].offset = u64(p);
+    out[i].sym = static_cast<uint32_t>(info >> 32);
+    out[i].type = static_cast<uint32_t>(info & 0xffffffffu);
+    if (s.type == kShtRela) out[i].addend = static_cast<int64_t>(u64(p + 16));
+  }
+  return out;
 }
 
 }  // namespace bpfxx::elf

@@ -27,6 +27,30 @@ inline constexpr uint32_t kShtRela = 4;
 inline constexpr uint32_t kShtNobits = 8;
 inline constexpr uint32_t kShtRel = 9;
 
+inline constexpr uint64_t kShfWrite = 0x1;
+inline constexpr uint64_t kShfAlloc = 0x2;
+inline constexpr uint64_t kShfExecinstr = 0x4;
+
+inline constexpr uint16_t kEtRel = 1;
+inline constexpr uint16_t kEmBpf = 247;
+
+// Special section indices of symbols.
+inline constexpr uint16_t kShnUndef = 0;
+inline constexpr uint16_t kShnLoreserve = 0xff00;
+inline constexpr uint16_t kShnAbs = 0xfff1;
+inline constexpr uint16_t kShnCommon = 0xfff2;
+
+// Symbol types, bindings and visibilities.
+inline constexpr uint8_t kSttNotype = 0;
+inline constexpr uint8_t kSttObject = 1;
+inline constexpr uint8_t kSttFunc = 2;
+inline constexpr uint8_t kSttSection = 3;
+inline constexpr uint8_t kStbLocal = 0;
+inline constexpr uint8_t kStbGlobal = 1;
+inline constexpr uint8_t kStbWeak = 2;
+inline constexpr uint8_t kStvDefault = 0;
+inline constexpr uint8_t kStvHidden = 2;
+
 struct Section {
   uint32_t index = 0;
   std::string_view name;
@@ -52,6 +76,14 @@ struct Symbol {
   uint8_t bind() const noexcept { return info >> 4; }
   uint8_t type() const noexcept { return info & 0xf; }
   uint8_t visibility() const noexcept { return other & 0x3; }
+};
+
+// One entry of a SHT_REL or SHT_RELA table (addend is 0 for SHT_REL).
+struct Relocation {
+  uint64_t offset = 0;  // in the section the table applies to (sh_info)
+  uint32_t sym = 0;     // index into the table's symbol table (sh_link)
+  uint32_t type = 0;    // machine-specific relocation type
+  int64_t addend = 0;
 };
 
 class Reader {
@@ -84,6 +116,11 @@ class Reader {
   const Section* symtab() const noexcept { return symtab_idx_ != 0 ? &sections_[symtab_idx_] : nullptr; }
   size_t symbol_count() const noexcept;
   Result<Symbol> symbol(size_t index) const;
+
+  // The entries of a SHT_REL or SHT_RELA section. Fails when the section
+  // is of another type, its size is not a whole number of entries or its
+  // bytes lie outside the file. Symbol indices are not checked here.
+  Result<std::vector<Relocation>> relocations(const Section& s) const;
 
   // Host-order loads from file bytes in the file's byte order.
   uint16_t u16(const uint8_t* p) const noexcept;

@@ -1,0 +1,95 @@
+// struct bpf_map: a map an object declares.
+//
+// User maps are the variables of the BTF-described .maps section; internal
+// maps hold the object's global data (one per data section, value = the
+// section's bytes). Definitions may be changed by the setters until load;
+// the load phase creates the map from them (or reuses a given fd).
+#pragma once
+
+#include <bpf/libbpf.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct bpf_object;
+
+namespace bpfxx::object {
+
+enum class MapKind : uint8_t {
+  kUser,       // BTF-defined, from .maps
+  kData,       // .data and .data.*
+  kRodata,     // .rodata and .rodata.*
+  kBss,        // .bss
+  kInner,      // the inner-map template of a map-in-map (__array(values, ...))
+};
+
+// A slot of a map-in-map or program array filled statically in the
+// definition (`.values = { [1] = &inner, ... }`), applied after load.
+struct InitSlot {
+  uint32_t index = 0;
+  std::string target;      // name of the map or program stored there
+  bool is_prog = false;
+};
+
+}  // namespace bpfxx::object
+
+struct bpf_map {
+  bpf_object* obj = nullptr;
+  // The name libbpf reports: the variable name for user maps, the object-
+  // prefixed section name (kernel-safe, <= 15 chars) for internal maps.
+  std::string name;
+  // The full name: the variable, or the section name of an internal map.
+  std::string real_name;
+  bpfxx::object::MapKind kind = bpfxx::object::MapKind::kUser;
+  uint32_t sec_idx = 0;
+  uint64_t sec_offset = 0;  // of the variable inside .maps
+  uint64_t var_size = 0;    // of the variable inside .maps
+
+  uint32_t type = BPF_MAP_TYPE_UNSPEC;  // enum bpf_map_type (any value a file or caller gives)
+  uint32_t key_size = 0;
+  uint32_t value_size = 0;
+  uint32_t max_entries = 0;
+  uint32_t map_flags = 0;
+  uint32_t numa_node = 0;
+  uint64_t map_extra = 0;
+  uint32_t pinning = 0;  // enum libbpf_pin_type
+  uint32_t ifindex = 0;
+  uint32_t btf_key_type_id = 0;
+  uint32_t btf_value_type_id = 0;
+  // BTF VAR of a user map (or DATASEC of an internal one); 0 if none.
+  uint32_t btf_var_id = 0;
+
+  // Internal maps: the initial value, value_size bytes (.bss zeroed).
+  // After load it will be the live mmapped region (libbpf 1.8 semantics).
+  std::vector<uint8_t> initial;
+  bool mmapable = false;
+
+  bool autocreate = true;
+  bool autoattach = true;
+  std::string pin_path;
+  bool pinned = false;
+
+  // Map-in-map: the inner-map template parsed from __array(values, ...).
+  std::unique_ptr<bpf_map> inner;
+  // bpf_map__set_inner_map_fd(): fd of an existing map to use as template.
+  int inner_map_fd = -1;
+  std::vector<bpfxx::object::InitSlot> init_slots;
+  // Byte offset of the `values` member in the definition; -1 without one.
+  int64_t values_off = -1;
+
+  // The kernel's fd once created or reused; -1 before. Closed with the map.
+  int fd = -1;
+  bool reused = false;
+
+  bpf_map() = default;
+  bpf_map(const bpf_map&) = delete;
+  bpf_map& operator=(const bpf_map&) = delete;
+  ~bpf_map();
+
+  bool is_internal() const noexcept { return kind != bpfxx::object::MapKind::kUser && kind != bpfxx::object::MapKind::kInner; }
+  // Whether the map exists in the kernel (created or reused): setters
+  // refuse with -EBUSY from then on.
+  bool created() const noexcept { return fd >= 0; }
+};

@@ -1,0 +1,60 @@
+// struct bpf_program: one function of an executable section.
+//
+// Entry programs come from functions of any executable section except .text;
+// functions of .text are subprograms (called by entry programs, appended to
+// them at load). Instructions are kept in host byte order, as they were in
+// the file; relocations are recorded (relocation.h) and applied at load.
+#pragma once
+
+#include "object/relocation.h"
+#include "object/section_table.h"
+
+#include <bpf/libbpf.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct bpf_object;
+
+struct bpf_program {
+  bpf_object* obj = nullptr;
+  std::string name;
+  std::string sec_name;
+  uint32_t sec_idx = 0;
+  // Position of the function in its section, in instructions.
+  uint32_t sec_insn_off = 0;
+  // A .text function: never loaded on its own.
+  bool is_subprog = false;
+  // A hidden global (__hidden): its BTF FUNC is made static at load.
+  bool mark_btf_static = false;
+
+  std::vector<bpf_insn> insns;
+  std::vector<bpfxx::object::Relocation> relos;
+
+  // From the section table; NULL for an unknown section (an error at load
+  // unless the type is set with bpf_program__set_type()).
+  const bpfxx::object::SectionDef* sec_def = nullptr;
+  uint32_t type = BPF_PROG_TYPE_UNSPEC;  // enum bpf_prog_type
+  uint32_t expected_attach_type = 0;     // enum bpf_attach_type
+  bool sleepable = false;
+
+  bool autoload = true;
+  bool autoattach = true;
+  uint32_t prog_flags = 0;
+  uint32_t log_level = 0;
+  char* log_buf = nullptr;
+  size_t log_size = 0;
+  uint32_t ifindex = 0;
+  // bpf_program__set_attach_target(): resolved at load.
+  int attach_prog_fd = 0;
+  std::string attach_func_name;
+
+  // The kernel's fd once loaded; -1 before. Closed with the program.
+  int fd = -1;
+
+  bpf_program() = default;
+  bpf_program(const bpf_program&) = delete;
+  bpf_program& operator=(const bpf_program&) = delete;
+  ~bpf_program();
+};

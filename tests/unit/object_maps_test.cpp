@@ -1,0 +1,350 @@
+// Maps at open: BTF-defined attributes, inner maps and static values,
+// global data maps, externs, and the map getters and setters.
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "fake_kernel.h"
+#include "object/data_maps.h"
+#include "object/object.h"
+#include "object_test_util.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using bpfxx::object::ExternKind;
+using bpfxx::object::RelocKind;
+using bpfxx::test::ObjectPtr;
+using bpfxx::test::prog_path;
+
+namespace {
+
+ObjectPtr open_maps() { return ObjectPtr(bpf_object__open(prog_path("object_maps").c_str())); }
+
+std::string type_name(const bpf_object* obj, __u32 id) {
+  const btf_type* t = btf__type_by_id(bpf_object__btf(obj), id);
+  return t ? btf__name_by_offset(bpf_object__btf(obj), t->name_off) : "";
+}
+
+TEST(ObjectMaps, OrderAndNames) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr) << errno;
+  std::vector<std::string> names;
+  bpf_map* m;
+  bpf_object__for_each_map(m, obj.get()) names.push_back(bpf_map__name(m));
+  // .maps in the order of its BTF DATASEC, then data sections in ELF
+  // order (clang put the key_t initialiser in .rodata.cst16).
+  EXPECT_EQ(names, (std::vector<std::string>{"inner_a", "inner_b", "outer", "jumps", "typed_hash",
+                                             "sized_array", "bloom", "object_m.data",
+                                             "object_m.rodata", ".data.custom", ".rodata.custom",
+                                             ".rodata.cst16", "object_m.bss"}));
+}
+
+TEST(ObjectMaps, BtfDefinedAttributes) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr);
+  bpf_map* h = bpf_object__find_map_by_name(obj.get(), "typed_hash");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(bpf_map__type(h), BPF_MAP_TYPE_HASH);
+  EXPECT_EQ(bpf_map__key_size(h), 16u);
+  EXPECT_EQ(bpf_map__value_size(h), 8u);
+  EXPECT_EQ(bpf_map__max_entries(h), 128u);
+  EXPECT_EQ(bpf_map__map_flags(h), static_cast<__u32>(BPF_F_NO_PREALLOC));
+  EXPECT_EQ(bpf_map__numa_node(h), 0u);
+  EXPECT_EQ(h->pinning, static_cast<uint32_t>(LIBBPF_PIN_BY_NAME));
+  EXPECT_STREQ(bpf_map__pin_path(h), "/sys/fs/bpf/typed_hash");
+  EXPECT_FALSE(bpf_map__is_pinned(h));
+  EXPECT_EQ(type_name(obj.get(), bpf_map__btf_key_type_id(h)), "key_t");
+  EXPECT_NE(bpf_map__btf_value_type_id(h), 0u);
+  EXPECT_FALSE(bpf_map__is_internal(h));
+  EXPECT_EQ(bpf_map__fd(h), -1);
+  EXPECT_EQ(bpf_map__initial_value(h, nullptr), nullptr);
+
+  bpf_map* a = bpf_object__find_map_by_name(obj.get(), "sized_array");
+  EXPECT_EQ(bpf_map__type(a), BPF_MAP_TYPE_ARRAY);
+  EXPECT_EQ(bpf_map__key_size(a), 4u);
+  EXPECT_EQ(bpf_map__value_size(a), 24u);
+  EXPECT_EQ(bpf_map__max_entries(a), 3u);
+  EXPECT_EQ(bpf_map__btf_key_type_id(a), 0u);
+  EXPECT_EQ(bpf_map__btf_value_type_id(a), 0u);
+  EXPECT_EQ(bpf_map__pin_path(a), nullptr);
+
+  bpf_map* bloom = bpf_object__find_map_by_name(obj.get(), "bloom");
+  EXPECT_EQ(bpf_map__type(bloom), BPF_MAP_TYPE_BLOOM_FILTER);
+  EXPECT_EQ(bpf_map__map_extra(bloom), 5u);
+  EXPECT_EQ(bpf_map__key_size(bloom), 0u);
+  EXPECT_EQ(bpf_map__value_size(bloom), 4u);
+}
+
+TEST(ObjectMaps, MapInMapAndProgArrayInit) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr);
+  bpf_map* outer = bpf_object__find_map_by_name(obj.get(), "outer");
+  ASSERT_NE(outer, nullptr);
+  EXPECT_EQ(bpf_map__type(outer), BPF_MAP_TYPE_ARRAY_OF_MAPS);
+  EXPECT_EQ(bpf_map__value_size(outer), 4u);
+  EXPECT_EQ(bpf_map__max_entries(outer), 4u);
+  bpf_map* inner = bpf_map__inner_map(outer);
+  ASSERT_NE(inner, nullptr);
+  EXPECT_STREQ(bpf_map__name(inner), "outer.inner");
+  EXPECT_EQ(bpf_map__type(inner), BPF_MAP_TYPE_ARRAY);
+  EXPECT_EQ(bpf_map__key_size(inner), 4u);
+  EXPECT_EQ(bpf_map__value_size(inner), 4u);
+  EXPECT_EQ(bpf_map__max_entries(inner), 1u);
+  ASSERT_EQ(outer->init_slots.size(), 2u);
+  EXPECT_EQ(outer->init_slots[0].index, 0u);
+  EXPECT_EQ(outer->init_slots[0].target, "inner_a");
+  EXPECT_EQ(outer->init_slots[1].index, 2u);
+  EXPECT_EQ(outer->init_slots[1].target, "inner_b");
+  EXPECT_FALSE(outer->init_slots[0].is_prog);
+
+  bpf_map* jumps = bpf_object__find_map_by_name(obj.get(), "jumps");
+  EXPECT_EQ(bpf_map__type(jumps), BPF_MAP_TYPE_PROG_ARRAY);
+  EXPECT_EQ(bpf_map__inner_map(jumps), nullptr);
+  ASSERT_EQ(jumps->init_slots.size(), 1u);
+  EXPECT_EQ(jumps->init_slots[0].index, 1u);
+  EXPECT_EQ(jumps->init_slots[0].target, "tail_target");
+  EXPECT_TRUE(jumps->init_slots[0].is_prog);
+
+  // An fd template replaces the declared inner map; only for map-in-maps.
+  EXPECT_EQ(bpf_map__set_inner_map_fd(jumps, 5), -EINVAL);
+  EXPECT_EQ(bpf_map__set_inner_map_fd(outer, 5), 0);
+  EXPECT_EQ(outer->inner_map_fd, 5);
+  EXPECT_EQ(bpf_map__inner_map(outer), nullptr);
+  EXPECT_EQ(bpf_map__set_inner_map_fd(outer, 6), -EINVAL);
+}
+
+TEST(ObjectMaps, GlobalData) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr);
+  bpf_map* data = bpf_object__find_map_by_name(obj.get(), ".data");
+  bpf_map* rodata = bpf_object__find_map_by_name(obj.get(), ".rodata");
+  bpf_map* bss = bpf_object__find_map_by_name(obj.get(), ".bss");
+  bpf_map* cdata = bpf_object__find_map_by_name(obj.get(), ".data.custom");
+  bpf_map* cro = bpf_object__find_map_by_name(obj.get(), ".rodata.custom");
+  ASSERT_TRUE(data && rodata && bss && cdata && cro);
+  EXPECT_EQ(bpf_object__find_map_by_name(obj.get(), "object_m.rodata"), rodata);
+  for (bpf_map* m : {data, rodata, bss, cdata, cro}) {
+    EXPECT_TRUE(bpf_map__is_internal(m));
+    EXPECT_EQ(bpf_map__type(m), BPF_MAP_TYPE_ARRAY);
+    EXPECT_EQ(bpf_map__key_size(m), 4u);
+    EXPECT_EQ(bpf_map__max_entries(m), 1u);
+    EXPECT_NE(bpf_map__btf_value_type_id(m), 0u);
+    EXPECT_EQ(type_name(obj.get(), bpf_map__btf_value_type_id(m)), m->real_name);
+    EXPECT_TRUE(bpf_map__map_flags(m) & BPF_F_MMAPABLE) << m->name;
+  }
+  EXPECT_EQ(bpf_map__map_flags(rodata), static_cast<__u32>(BPF_F_RDONLY_PROG | BPF_F_MMAPABLE));
+  EXPECT_EQ(bpf_map__map_flags(cro), static_cast<__u32>(BPF_F_RDONLY_PROG | BPF_F_MMAPABLE));
+  EXPECT_EQ(bpf_map__map_flags(data), static_cast<__u32>(BPF_F_MMAPABLE));
+
+  size_t sz = 0;
+  auto* d = static_cast<uint8_t*>(bpf_map__initial_value(data, &sz));
+  ASSERT_EQ(sz, 8u);
+  uint64_t v;
+  memcpy(&v, d, 8);
+  EXPECT_EQ(v, 0x1122334455667788ULL);
+  auto* r = static_cast<uint8_t*>(bpf_map__initial_value(rodata, &sz));
+  ASSERT_EQ(sz, 4u);
+  uint32_t rv;
+  memcpy(&rv, r, 4);
+  EXPECT_EQ(rv, 42u);
+  auto* b = static_cast<uint8_t*>(bpf_map__initial_value(bss, &sz));
+  ASSERT_EQ(sz, 4u);
+  EXPECT_EQ(b[0] | b[1] | b[2] | b[3], 0);
+  auto* c = static_cast<char*>(bpf_map__initial_value(cro, &sz));
+  ASSERT_EQ(sz, 4u);
+  EXPECT_STREQ(c, "abc");
+  EXPECT_EQ(bpf_map__value_size(cdata), 4u);
+
+  // set_initial_value: exact size only, global data only.
+  const uint32_t nv = 99;
+  EXPECT_EQ(bpf_map__set_initial_value(rodata, &nv, 3), -EINVAL);
+  EXPECT_EQ(bpf_map__set_initial_value(rodata, &nv, 4), 0);
+  memcpy(&rv, bpf_map__initial_value(rodata, nullptr), 4);
+  EXPECT_EQ(rv, 99u);
+  bpf_map* h = bpf_object__find_map_by_name(obj.get(), "typed_hash");
+  EXPECT_EQ(bpf_map__set_initial_value(h, &nv, 4), -EINVAL);
+  // Growing a data map's value grows its initial value with zeroes.
+  EXPECT_EQ(bpf_map__set_value_size(bss, 16), 0);
+  bpf_map__initial_value(bss, &sz);
+  EXPECT_EQ(sz, 16u);
+  EXPECT_EQ(bpf_map__set_value_size(bss, 0), -EINVAL);
+}
+
+TEST(ObjectMaps, InternalMapNaming) {
+  using bpfxx::object::internal_map_name;
+  EXPECT_EQ(internal_map_name("prog_bpf", ".rodata"), "prog_bpf.rodata");
+  EXPECT_EQ(internal_map_name("a_very_long_object", ".bss"), "a_very_l.bss");
+  EXPECT_EQ(internal_map_name("x", ".data"), "x.data");
+  EXPECT_EQ(internal_map_name("obj", ".data.custom"), ".data.custom");
+  EXPECT_EQ(internal_map_name("obj", ".rodata.str1.1"), ".rodata.str1.1");
+  EXPECT_EQ(internal_map_name("obj", ".data.this_is_very_long"), ".data.this_is_v");
+  EXPECT_EQ(internal_map_name("my-obj", ".data"), "my_obj.data");
+}
+
+TEST(ObjectMaps, ExternsAndRelocations) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr);
+  ASSERT_EQ(obj->externs.size(), 2u);
+  for (const auto& e : obj->externs) {
+    EXPECT_EQ(e.kind, ExternKind::kKconfig) << e.name;
+    EXPECT_NE(e.btf_id, 0u);
+    EXPECT_EQ(e.is_weak, e.name == "CONFIG_NOT_THERE");
+  }
+  EXPECT_TRUE(obj->has_kconfig_externs);
+  const bpf_program* p = obj->find_program("use_maps");
+  ASSERT_NE(p, nullptr);
+  std::vector<std::string> maps_used, externs_used;
+  for (const auto& r : p->relos) {
+    if (r.kind == RelocKind::kMap || r.kind == RelocKind::kData)
+      maps_used.push_back(obj->maps[r.map_idx]->name);
+    if (r.kind == RelocKind::kExternVar) externs_used.push_back(r.sym_name);
+  }
+  for (const char* want : {"typed_hash", "sized_array", "outer", "jumps", "bloom", "object_m.data",
+                           "object_m.rodata", ".data.custom", ".rodata.custom", "object_m.bss"})
+    EXPECT_NE(std::find(maps_used.begin(), maps_used.end(), want), maps_used.end()) << want;
+  EXPECT_NE(std::find(externs_used.begin(), externs_used.end(), "LINUX_KERNEL_VERSION"),
+            externs_used.end());
+  EXPECT_NE(std::find(externs_used.begin(), externs_used.end(), "CONFIG_NOT_THERE"),
+            externs_used.end());
+}
+
+TEST(ObjectMaps, Setters) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr);
+  bpf_map* m = bpf_object__find_map_by_name(obj.get(), "sized_array");
+  EXPECT_EQ(bpf_map__set_type(m, BPF_MAP_TYPE_PERCPU_ARRAY), 0);
+  EXPECT_EQ(bpf_map__type(m), BPF_MAP_TYPE_PERCPU_ARRAY);
+  EXPECT_EQ(bpf_map__set_key_size(m, 8), 0);
+  EXPECT_EQ(bpf_map__key_size(m), 8u);
+  EXPECT_EQ(bpf_map__set_value_size(m, 32), 0);
+  EXPECT_EQ(bpf_map__value_size(m), 32u);
+  EXPECT_EQ(bpf_map__set_max_entries(m, 10), 0);
+  EXPECT_EQ(bpf_map__max_entries(m), 10u);
+  EXPECT_EQ(bpf_map__set_map_flags(m, BPF_F_RDONLY), 0);
+  EXPECT_EQ(bpf_map__map_flags(m), static_cast<__u32>(BPF_F_RDONLY));
+  EXPECT_EQ(bpf_map__set_numa_node(m, 1), 0);
+  EXPECT_EQ(bpf_map__numa_node(m), 1u);
+  EXPECT_EQ(bpf_map__set_map_extra(m, 77), 0);
+  EXPECT_EQ(bpf_map__map_extra(m), 77u);
+  EXPECT_EQ(bpf_map__set_ifindex(m, 4), 0);
+  EXPECT_EQ(bpf_map__ifindex(m), 4u);
+  EXPECT_TRUE(bpf_map__autocreate(m));
+  EXPECT_EQ(bpf_map__set_autocreate(m, false), 0);
+  EXPECT_FALSE(bpf_map__autocreate(m));
+  EXPECT_TRUE(bpf_map__autoattach(m));
+  EXPECT_EQ(bpf_map__set_autoattach(m, false), 0);
+  EXPECT_FALSE(bpf_map__autoattach(m));
+  EXPECT_EQ(bpf_map__set_pin_path(m, "/sys/fs/bpf/x"), 0);
+  EXPECT_STREQ(bpf_map__pin_path(m), "/sys/fs/bpf/x");
+  EXPECT_STREQ(bpf_map__get_pin_path(m), "/sys/fs/bpf/x");
+  EXPECT_EQ(bpf_map__set_pin_path(m, nullptr), 0);
+  EXPECT_EQ(bpf_map__pin_path(m), nullptr);
+  EXPECT_EQ(bpf_map__reuse_fd(m, -1), -EINVAL);
+  EXPECT_EQ(bpf_map__fd(nullptr), -EINVAL);
+
+  obj->state = bpfxx::object::State::kLoaded;
+  EXPECT_EQ(bpf_map__set_type(m, BPF_MAP_TYPE_ARRAY), -EBUSY);
+  EXPECT_EQ(bpf_map__set_key_size(m, 4), -EBUSY);
+  EXPECT_EQ(bpf_map__set_value_size(m, 4), -EBUSY);
+  EXPECT_EQ(bpf_map__set_max_entries(m, 1), -EBUSY);
+  EXPECT_EQ(bpf_map__set_map_flags(m, 0), -EBUSY);
+  EXPECT_EQ(bpf_map__set_numa_node(m, 0), -EBUSY);
+  EXPECT_EQ(bpf_map__set_map_extra(m, 0), -EBUSY);
+  EXPECT_EQ(bpf_map__set_ifindex(m, 0), -EBUSY);
+  EXPECT_EQ(bpf_map__set_autocreate(m, true), -EBUSY);
+  bpf_map* ro = bpf_object__find_map_by_name(obj.get(), ".rodata");
+  uint32_t v = 0;
+  EXPECT_EQ(bpf_map__set_initial_value(ro, &v, 4), -EBUSY);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ObjectMaps, ReuseFdTakesTheKernelDefinition) {
+  bpfxx::test::FakeKernel fake;
+  fake.on_bpf = [](int cmd, union bpf_attr* attr, unsigned int) -> long {
+    if (cmd != BPF_OBJ_GET_INFO_BY_FD) return bpfxx::test::FakeKernel::kDefer;
+    auto* info = reinterpret_cast<bpf_map_info*>(static_cast<uintptr_t>(attr->info.info));
+    info->type = BPF_MAP_TYPE_LRU_HASH;
+    info->key_size = 16;
+    info->value_size = 8;
+    info->max_entries = 999;
+    info->map_flags = 0;
+    std::strcpy(info->name, "typed_hash");
+    return 0;
+  };
+  {
+    ObjectPtr obj = open_maps();
+    ASSERT_NE(obj, nullptr);
+    bpfxx::test::ScopedKernel scope(&fake);
+    bpf_map* m = bpf_object__find_map_by_name(obj.get(), "typed_hash");
+    ASSERT_EQ(bpf_map__reuse_fd(m, 7), 0);
+    EXPECT_EQ(bpf_map__fd(m), 1007);  // the fake's dup of 7
+    EXPECT_EQ(bpf_map__type(m), BPF_MAP_TYPE_LRU_HASH);
+    EXPECT_EQ(bpf_map__max_entries(m), 999u);
+    EXPECT_STREQ(bpf_map__name(m), "typed_hash");
+    EXPECT_EQ(bpf_object__find_map_fd_by_name(obj.get(), "typed_hash"), 1007);
+    // Reused maps exist: their definition is frozen.
+    EXPECT_EQ(bpf_map__set_max_entries(m, 1), -EBUSY);
+    EXPECT_EQ(bpf_map__reuse_fd(m, 8), -EBUSY);
+    obj.reset();  // closes our duplicate, not the caller's fd
+  }
+  EXPECT_EQ(fake.closed, std::vector<int>{1007});
+  EXPECT_EQ(fake.count(BPF_OBJ_GET_INFO_BY_FD), 1);
+}
+
+int setup_calls;
+bpf_program* setup_prog;
+int custom_setup(bpf_program* prog, long cookie) {
+  setup_calls++;
+  setup_prog = prog;
+  return bpf_program__set_expected_attach_type(prog, static_cast<bpf_attach_type>(cookie));
+}
+
+TEST(ObjectOpenHandlers, CustomHandlerSetsUpPrograms) {
+  const int id = bpfxx::object::register_handler("totally_unknown_section", BPF_PROG_TYPE_KPROBE,
+                                                 static_cast<bpf_attach_type>(0), BPF_TRACE_KPROBE_MULTI,
+                                                 custom_setup, nullptr, nullptr);
+  ASSERT_GT(id, 0);
+  setup_calls = 0;
+  {
+    ObjectPtr obj(bpf_object__open(prog_path("object_progs").c_str()));
+    ASSERT_NE(obj, nullptr);
+    bpf_program* p = bpf_object__find_program_by_name(obj.get(), "mystery");
+    EXPECT_EQ(setup_calls, 1);
+    EXPECT_EQ(setup_prog, p);
+    EXPECT_EQ(bpf_program__type(p), BPF_PROG_TYPE_KPROBE);
+    EXPECT_EQ(bpf_program__expected_attach_type(p), BPF_TRACE_KPROBE_MULTI);
+  }
+  EXPECT_EQ(bpfxx::object::unregister_handler(id), 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ObjectMaps, UnknownAttributeNeedsRelaxedMaps) {
+  {
+    bpfxx::test::CapturePrint cap;
+    errno = 0;
+    EXPECT_EQ(bpf_object__open(prog_path("object_relaxed").c_str()), nullptr);
+    EXPECT_EQ(errno, EOPNOTSUPP);
+    EXPECT_NE(cap.text().find("map 'odd_map' in object_relaxed: unknown attribute 'future_attribute'"),
+              std::string::npos)
+        << cap.text();
+  }
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .relaxed_maps = true);
+  ObjectPtr obj(bpf_object__open_file(prog_path("object_relaxed").c_str(), &opts));
+  ASSERT_NE(obj, nullptr) << errno;
+  bpf_map* m = bpf_object__find_map_by_name(obj.get(), "odd_map");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(bpf_map__max_entries(m), 2u);
+  EXPECT_EQ(bpf_map__value_size(m), 8u);
+}
+
+}  // namespace
