@@ -106,9 +106,9 @@ struct btf {
 
   // Lowest id with this name (and kind, when kind >= 0), the base's types
   // first; -ENOENT when none. "void" (or kind 0) maps to 0.
-  int32_t find_by_name_kind(std::string_view name, int kind) const noexcept;
+  int32_t find_by_name_kind(std::string_view name, int kind) const;
   // Same, over this object's own types only (not the base's).
-  int32_t find_by_name_kind_own(std::string_view name, int kind) const noexcept;
+  int32_t find_by_name_kind_own(std::string_view name, int kind) const;
   // Calls fn(id) for every type with this name (base first), until fn
   // returns false.
   template <class Fn>
@@ -116,13 +116,13 @@ struct btf {
   // The same with a plain callback; returns false once cb has said stop.
   bool for_each_named_impl(std::string_view name, bool (*cb)(void*, uint32_t), void* ctx) const;
 
-  int64_t resolve_size(uint32_t id) const noexcept;
+  int64_t resolve_size(uint32_t id) const;
   int resolve_type(uint32_t id) const noexcept;
-  int align_of(uint32_t id) const noexcept;
-  size_t pointer_size() const noexcept;  // 0 when unknown
+  int align_of(uint32_t id) const;
+  size_t pointer_size() const;  // 0 when unknown
   int set_pointer_size(size_t sz) noexcept;
   // The pointer size to compute with: the known one, else the host's.
-  size_t ptr_size_or_host() const noexcept;
+  size_t ptr_size_or_host() const;
 
   // ---- raw data and endianness ----
   enum btf_endianness endianness() const noexcept { return endian_; }
@@ -172,11 +172,12 @@ struct btf {
   bool check_chains(const std::vector<uint32_t>& candidates) const;
   void build_name_index() const;
   void ensure_name_index() const;
-  int32_t find_in_index(std::string_view name, int kind) const noexcept;
+  int32_t find_in_index(std::string_view name, int kind) const;
   void repoint() noexcept;
   const char* str_by_offset_slow(uint32_t off) const noexcept;
   static const btf_type void_type_;
   void build_str_index() const;
+  int add_str_owned(std::string_view s);  // add_str once owned, s not aliasing
   void ensure_str_index() const;
   void str_index_insert(uint32_t own_off) const;
   void name_index_add(uint32_t id);

@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstring>
 #include <new>
+#include <string>
 #include <vector>
 
 using namespace bpfxx::btf;  // NOLINT
@@ -17,6 +18,7 @@ using namespace bpfxx::btf;  // NOLINT
 namespace {
 
 constexpr uint32_t kMaxId = 0x7fffffffu;
+constexpr uint32_t kMaxVlen = 0xffffu;  // vlen is a 16-bit field
 
 uint32_t make_info(uint32_t kind, uint32_t vlen, bool kflag) {
   return (kflag ? 0x80000000u : 0u) | (kind << 24) | (vlen & 0xffffffu);
@@ -97,7 +99,19 @@ int btf::add_str(std::string_view s) {
     int off = base_->find_str(s);
     if (off >= 0) return off;
   }
-  if (!make_writable()) return -ENOMEM;
+  // s may view this object's own bytes (a name returned by
+  // btf__name_by_offset()): the first modification releases the backing
+  // and a later one may reallocate the strings, so work on a copy then.
+  const bool aliases = !owned_ || (s.data() >= strs_ && s.data() <= strs_ + strs_len_);
+  if (aliases) {
+    std::string copy(s);
+    if (!make_writable()) return -ENOMEM;
+    return add_str_owned(copy);
+  }
+  return add_str_owned(s);
+}
+
+int btf::add_str_owned(std::string_view s) {
   ensure_str_index();
   int64_t found = str_index_find(s);
   if (found >= 0) return static_cast<int>(start_str_off_ + found);
@@ -176,7 +190,9 @@ void btf::rollback(const Checkpoint& cp) {
 namespace bpfxx::btf {
 namespace {
 
-bool valid_id(const ::btf& b, int id) { return id >= 0 && static_cast<uint32_t>(id) < b.type_cnt(); }
+// Only the range is checked: a type may refer to one appended later
+// (struct list { struct list *next; } needs that).
+bool valid_id(const ::btf&, int id) { return id >= 0 && static_cast<uint32_t>(id) <= kMaxId; }
 
 // Adds the name (may be empty when allowed) and returns its offset.
 int name_off(::btf& b, const char* name) { return empty_name(name) ? 0 : b.add_str(name); }
@@ -260,6 +276,7 @@ int add_composite(::btf& b, uint32_t kind, const char* name, uint32_t size) {
 int add_field(::btf& b, const char* name, int type_id, uint32_t bit_offset, uint32_t bit_size) {
   btf_type* t = last_of_kind(b, BTF_KIND_STRUCT, BTF_KIND_UNION);
   if (t == nullptr) return -EINVAL;
+  if (BTF_INFO_VLEN(t->info) >= kMaxVlen) return -E2BIG;
   if (!valid_id(b, type_id)) return -EINVAL;
   const bool bitfield = bit_size != 0 || bit_offset % 8 != 0;
   if (bitfield && (bit_size == 0 || bit_size > 255 || bit_offset > 0xffffff)) return -EINVAL;
@@ -291,6 +308,7 @@ int add_enum(::btf& b, const char* name, uint32_t size, bool is64, bool is_signe
 int add_enum_value(::btf& b, const char* name, int64_t value) {
   btf_type* t = last_of_kind(b, BTF_KIND_ENUM, BTF_KIND_ENUM);
   if (t == nullptr || empty_name(name)) return -EINVAL;
+  if (BTF_INFO_VLEN(t->info) >= kMaxVlen) return -E2BIG;
   if (value < INT_MIN || value > static_cast<int64_t>(UINT_MAX)) return -E2BIG;
   int off = b.add_str(name);
   if (off < 0) return off;
@@ -307,6 +325,7 @@ int add_enum_value(::btf& b, const char* name, int64_t value) {
 int add_enum64_value(::btf& b, const char* name, uint64_t value) {
   btf_type* t = last_of_kind(b, BTF_KIND_ENUM64, BTF_KIND_ENUM64);
   if (t == nullptr || empty_name(name)) return -EINVAL;
+  if (BTF_INFO_VLEN(t->info) >= kMaxVlen) return -E2BIG;
   int off = b.add_str(name);
   if (off < 0) return off;
   auto* e = static_cast<struct btf_enum64*>(b.extend_last_type(sizeof(struct btf_enum64)));
@@ -364,6 +383,7 @@ int add_func_proto(::btf& b, int ret_type_id) {
 int add_func_param(::btf& b, const char* name, int type_id) {
   btf_type* t = last_of_kind(b, BTF_KIND_FUNC_PROTO, BTF_KIND_FUNC_PROTO);
   if (t == nullptr || !valid_id(b, type_id)) return -EINVAL;
+  if (BTF_INFO_VLEN(t->info) >= kMaxVlen) return -E2BIG;
   int off = name_off(b, name);
   if (off < 0) return off;
   auto* p = static_cast<btf_param*>(b.extend_last_type(sizeof(btf_param)));
@@ -405,6 +425,7 @@ int add_datasec(::btf& b, const char* name, uint32_t size) {
 int add_datasec_var_info(::btf& b, int var_type_id, uint32_t offset, uint32_t size) {
   btf_type* t = last_of_kind(b, BTF_KIND_DATASEC, BTF_KIND_DATASEC);
   if (t == nullptr || !valid_id(b, var_type_id)) return -EINVAL;
+  if (BTF_INFO_VLEN(t->info) >= kMaxVlen) return -E2BIG;
   auto* v = static_cast<btf_var_secinfo*>(b.extend_last_type(sizeof(btf_var_secinfo)));
   if (v == nullptr) return -ENOMEM;
   v->type = static_cast<uint32_t>(var_type_id);
@@ -433,10 +454,15 @@ namespace {
 // its type ids passed through remap.
 template <class Remap>
 int copy_record(::btf& b, const ::btf& src, const btf_type* src_type, Remap&& remap) {
+  // The record is copied before anything is added: src may be b itself,
+  // whose storage moves on its first modification.
   const size_t size = src.type_size(src_type);
+  if (size < sizeof(btf_type) || size % 4 != 0) return -EINVAL;
   std::vector<uint32_t> rec(size / 4);
   std::memcpy(rec.data(), src_type, size);
   auto* t = reinterpret_cast<btf_type*>(rec.data());
+  // A kind only src's layout section describes cannot be sized in b.
+  if (b.type_size(t) != size) return -EINVAL;
   int err = 0;
   for_each_str_off(t, [&](uint32_t& off) {
     if (err != 0 || off == 0) return;

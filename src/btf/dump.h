@@ -209,6 +209,7 @@ struct btf_dump {
   const uint8_t* data_end_ = nullptr;
   const bpfxx::btf::DataOptions* dopts_ = nullptr;
   int ddepth_ = 0;
+  int nest_ = 0;  // VAR/DATASEC levels being dumped (recursion bound)
   bool in_array_ = false;
   bool array_terminated_ = false;
   bool array_char_ = false;

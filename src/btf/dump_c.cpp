@@ -220,8 +220,10 @@ int btf_dump::refresh() {
         for (uint32_t i = 0; i < vlen && ok; i++) ok = ref(btf_var_secinfos(t)[i].type);
         break;
       default:
-        BPFXX_WARN("btf_dump: type [%u] has unknown kind %u\n", id, btf_kind(t));
-        return -EINVAL;
+        // A kind this library does not know: skipped here; dumping a type
+        // that reaches it fails then (order_type, the declaration walk).
+        BPFXX_DEBUG("btf_dump: type [%u] has unknown kind %u, skipped\n", id, btf_kind(t));
+        break;
     }
     if (!ok) {
       BPFXX_WARN("btf_dump: type [%u] references a type id out of range\n", id);
@@ -349,6 +351,7 @@ int btf_dump::order_type(uint32_t id, bool through_ptr, int depth) {
       return 0;
     default:
       if (id == 0) return 1;
+      BPFXX_WARN("btf_dump: type [%u] has unknown kind %u\n", id, btf_kind(t));
       return -EINVAL;
   }
 }

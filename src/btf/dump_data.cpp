@@ -32,6 +32,7 @@ int btf_dump::dump_type_data(uint32_t id, const void* data, size_t size, const b
   data_end_ = p + size;
   dopts_ = &o;
   ddepth_ = 0;
+  nest_ = 0;
   in_array_ = false;
   array_terminated_ = false;
   array_char_ = false;
@@ -482,7 +483,12 @@ int btf_dump::data_var(uint32_t /*id*/, const btf_type* t, const uint8_t* p) {
   put(' ');
   put(str(t->name_off));
   put(" = ");
-  return data_value(nullptr, t->type, p, 0, 0);
+  // nest_ (not ddepth_, which drives the layout) bounds VAR <-> DATASEC
+  // recursion in BTF that was built rather than validated.
+  nest_++;
+  const int r = data_value(nullptr, t->type, p, 0, 0);
+  nest_--;
+  return r;
 }
 
 int btf_dump::data_datasec(uint32_t /*id*/, const btf_type* t, const uint8_t* p) {
@@ -493,7 +499,9 @@ int btf_dump::data_datasec(uint32_t /*id*/, const btf_type* t, const uint8_t* p)
   for (uint32_t i = 0, n = btf_vlen(t); i < n; i++) {
     const btf_var_secinfo* v = btf_var_secinfos(t) + i;
     if (p > data_end_ || v->offset > static_cast<size_t>(data_end_ - p)) return -E2BIG;
+    nest_++;
     int r = data_value(nullptr, v->type, p + v->offset, 0, 0);
+    nest_--;
     if (r < 0) return r;
     put(';');
   }
@@ -503,7 +511,7 @@ int btf_dump::data_datasec(uint32_t /*id*/, const btf_type* t, const uint8_t* p)
 // One value: its size, or a negative error code.
 int btf_dump::data_value(const char* fname, uint32_t id, const uint8_t* p, uint8_t bit_off, uint8_t bit_sz) {
   if (!step()) return err_;
-  if (ddepth_ > kMaxDataDepth) {
+  if (ddepth_ + nest_ > kMaxDataDepth) {
     BPFXX_WARN("btf_dump: data of type [%u] nests too deeply\n", id);
     return -ELOOP;
   }
@@ -551,6 +559,13 @@ int btf_dump::data_value(const char* fname, uint32_t id, const uint8_t* p, uint8
       err = data_float(rid, t, p);
       break;
     case BTF_KIND_PTR: {
+      // The size checked so far came from the BTF, whose pointer size may
+      // have changed since this dumper cached ptr_sz_: check the bytes read.
+      const size_t psz = ptr_sz_ == 4 ? 4 : 8;
+      if (p > data_end_ || static_cast<size_t>(data_end_ - p) < psz) {
+        BPFXX_WARN("btf_dump: pointer of type [%u] overflows the data\n", rid);
+        return -E2BIG;
+      }
       char buf[32];
       int n;
       if (ptr_sz_ == sizeof(void*)) {

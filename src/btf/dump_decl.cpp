@@ -8,6 +8,7 @@
 // (innermost) down; arrays and function prototypes recurse on what is
 // left below them. Nested declarations (parameters, members of anonymous
 // types) use the part of stack_ above their caller's.
+#include "btf/btf.h"
 #include "btf/dump.h"
 
 #include "base/log.h"
@@ -65,6 +66,7 @@ void btf_dump::emit_decl(uint32_t id, std::string_view fname, int lvl) {
       default:
         BPFXX_WARN("btf_dump: type [%u] of kind %u cannot be part of a declaration\n", id,
                    btf_kind(t));
+        if (bpfxx::btf::kind_extra_size(btf_kind(t), 0) < 0 && id != 0) err_ = -EINVAL;
         done = true;
         break;
     }
@@ -231,6 +233,7 @@ void btf_dump::emit_chain(size_t lo, size_t& top, std::string_view fname, int lv
       }
       default:
         BPFXX_WARN("btf_dump: type [%u] of kind %u cannot be part of a declaration\n", id, kind);
+        if (bpfxx::btf::kind_extra_size(kind, 0) < 0 && id != 0) err_ = -EINVAL;
         return;
     }
     last_was_ptr = kind == BTF_KIND_PTR;

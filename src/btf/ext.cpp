@@ -149,6 +149,7 @@ std::span<const uint8_t> btf_ext::raw_data() const {
   const auto* bytes = reinterpret_cast<const uint8_t*>(host_.data());
   const bool host_is_target = (endian_ == BTF_LITTLE_ENDIAN) == host_le();
   if (host_is_target) return {bytes, size_};
+  std::lock_guard<std::mutex> lock(swapped_mu_);
   if (swapped_.empty()) {
     swapped_.assign(bytes, bytes + size_);
     uint16_t m = __builtin_bswap16(BTF_MAGIC);

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -70,7 +71,10 @@ struct btf_ext {
   btf_ext() = default;
   std::vector<uint32_t> host_;  // host-order copy (word-aligned)
   size_t size_ = 0;
-  mutable std::vector<uint8_t> swapped_;  // cache for the other byte order
+  // Cache for the other byte order, filled on first use under swapped_mu_
+  // (raw_data() is const and may run from several threads).
+  mutable std::mutex swapped_mu_;
+  mutable std::vector<uint8_t> swapped_;
   enum btf_endianness endian_ = BTF_LITTLE_ENDIAN;
   bpfxx::btf::ExtInfo func_info_, line_info_, core_relo_;
 };

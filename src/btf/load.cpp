@@ -29,6 +29,8 @@ struct FdGuard {
   }
 };
 
+constexpr char kSysfsBtfDir[] = "/sys/kernel/btf/";
+
 std::shared_ptr<const void> make_mapping(void* addr, size_t len) {
   return std::shared_ptr<const void>(addr, [len](const void* p) {
     sys::kernel().munmap(const_cast<void*>(p), len);
@@ -44,13 +46,21 @@ Result<FileBytes> read_whole_file(const char* path) {
   struct stat st {};
   // fstat is not part of the syscall seam; it only sizes the mapping.
   const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-  if (sized) {
+  // Only the kernel's own BTF files are mapped: they never change. A
+  // regular file could be truncated under a mapping kept for the object's
+  // lifetime (SIGBUS on access), so it is read into memory.
+  if (sized && std::strncmp(path, kSysfsBtfDir, sizeof kSysfsBtfDir - 1) == 0) {
     int err = 0;
     void* p = sys::kernel().mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE,
                                  fd, 0, &err);
     if (p != MAP_FAILED) {
       FileBytes fb;
-      fb.keepalive = make_mapping(p, static_cast<size_t>(st.st_size));
+      try {
+        // On failure shared_ptr runs the deleter itself: nothing leaks.
+        fb.keepalive = make_mapping(p, static_cast<size_t>(st.st_size));
+      } catch (const std::bad_alloc&) {
+        return fail(ENOMEM, "out of memory");
+      }
       fb.bytes = {static_cast<const uint8_t*>(p), static_cast<size_t>(st.st_size)};
       return fb;
     }
@@ -122,6 +132,8 @@ Result<ElfBtf> parse_elf_bytes(std::span<const uint8_t> bytes, std::shared_ptr<c
   opts.name = name;
   auto b = ::btf::parse(*data, opts);
   if (!b) return b.failure();
+  // The reader accepts only 64-bit ELF: its pointers are 8 bytes.
+  (*b)->set_pointer_size(8);
   ElfBtf out;
   out.btf = std::move(*b);
   if (want_ext) {

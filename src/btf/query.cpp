@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <unordered_map>
 
 using namespace bpfxx::btf;  // NOLINT
 
@@ -82,7 +83,7 @@ void btf::ensure_name_index() const {
   index_ready_.store(true, std::memory_order_release);
 }
 
-int32_t btf::find_in_index(std::string_view name, int kind) const noexcept {
+int32_t btf::find_in_index(std::string_view name, int kind) const {
   ensure_name_index();
   if (name_slots_.empty()) return -ENOENT;
   const uint32_t h = name_hash(name);
@@ -117,12 +118,12 @@ bool btf::for_each_named_impl(std::string_view name, bool (*cb)(void*, uint32_t)
   }
 }
 
-int32_t btf::find_by_name_kind_own(std::string_view name, int kind) const noexcept {
+int32_t btf::find_by_name_kind_own(std::string_view name, int kind) const {
   if (kind == BTF_KIND_UNKN || name == "void") return 0;
   return find_in_index(name, kind);
 }
 
-int32_t btf::find_by_name_kind(std::string_view name, int kind) const noexcept {
+int32_t btf::find_by_name_kind(std::string_view name, int kind) const {
   if (kind == BTF_KIND_UNKN || name == "void") return 0;
   if (base_ != nullptr) {
     int32_t id = base_->find_by_name_kind(name, kind);
@@ -131,7 +132,7 @@ int32_t btf::find_by_name_kind(std::string_view name, int kind) const noexcept {
   return find_in_index(name, kind);
 }
 
-size_t btf::pointer_size() const noexcept {
+size_t btf::pointer_size() const {
   if (ptr_sz_.load(std::memory_order_relaxed) == 0) {
     // Guess from the size of "long" (any spelling), as compilers emit it.
     static const char* const longs[] = {
@@ -154,7 +155,7 @@ size_t btf::pointer_size() const noexcept {
   return sz < 0 ? 0 : static_cast<size_t>(sz);
 }
 
-size_t btf::ptr_size_or_host() const noexcept {
+size_t btf::ptr_size_or_host() const {
   size_t sz = pointer_size();
   return sz != 0 ? sz : sizeof(void*);
 }
@@ -165,7 +166,7 @@ int btf::set_pointer_size(size_t sz) noexcept {
   return 0;
 }
 
-int64_t btf::resolve_size(uint32_t id) const noexcept {
+int64_t btf::resolve_size(uint32_t id) const {
   uint64_t nelems = 1;
   for (int depth = 0; depth < kMaxDepth; depth++) {
     const btf_type* t = type_by_id(id);
@@ -237,7 +238,9 @@ int btf::resolve_type(uint32_t id) const noexcept {
 
 namespace {
 
-int align_of_depth(const ::btf& b, uint32_t id, int depth) {
+// memo: id -> alignment of the structs and unions already computed in this
+// call, so that a type used many times (nested structs) is visited once.
+int align_of_depth(const ::btf& b, uint32_t id, int depth, std::unordered_map<uint32_t, int>& memo) {
   if (depth > kMaxDepth) {
     BPFXX_WARN("BTF type [%u]: nesting deeper than %d (loop?)\n", id, kMaxDepth);
     return -EINVAL;
@@ -258,17 +261,18 @@ int align_of_depth(const ::btf& b, uint32_t id, int depth) {
     case BTF_KIND_CONST:
     case BTF_KIND_RESTRICT:
     case BTF_KIND_TYPE_TAG:
-      return align_of_depth(b, t->type, depth + 1);
+      return align_of_depth(b, t->type, depth + 1, memo);
     case BTF_KIND_ARRAY:
-      return align_of_depth(b, reinterpret_cast<const struct btf_array*>(t + 1)->type, depth + 1);
+      return align_of_depth(b, reinterpret_cast<const struct btf_array*>(t + 1)->type, depth + 1, memo);
     case BTF_KIND_STRUCT:
     case BTF_KIND_UNION: {
+      if (auto it = memo.find(id); it != memo.end()) return it->second;
       const auto* m = reinterpret_cast<const btf_member*>(t + 1);
       const bool kflag = BTF_INFO_KFLAG(t->info) != 0;
       int max_align = 1;
       bool packed = false;
       for (uint32_t i = 0; i < BTF_INFO_VLEN(t->info); i++) {
-        int a = align_of_depth(b, m[i].type, depth + 1);
+        int a = align_of_depth(b, m[i].type, depth + 1, memo);
         if (a <= 0) return a;
         max_align = std::max(max_align, a);
         const uint32_t bits = kflag ? BTF_MEMBER_BITFIELD_SIZE(m[i].offset) : 0;
@@ -277,8 +281,9 @@ int align_of_depth(const ::btf& b, uint32_t id, int depth) {
         // the struct must be packed.
         if (bits == 0 && off % (8u * static_cast<uint32_t>(a)) != 0) packed = true;
       }
-      if (packed || t->size % static_cast<uint32_t>(max_align) != 0) return 1;
-      return max_align;
+      const int result = (packed || t->size % static_cast<uint32_t>(max_align) != 0) ? 1 : max_align;
+      memo.emplace(id, result);
+      return result;
     }
     default:
       // Like libbpf: 0 (the C API sets errno to EINVAL) for kinds without
@@ -290,4 +295,7 @@ int align_of_depth(const ::btf& b, uint32_t id, int depth) {
 
 }  // namespace
 
-int btf::align_of(uint32_t id) const noexcept { return align_of_depth(*this, id, 0); }
+int btf::align_of(uint32_t id) const {
+  std::unordered_map<uint32_t, int> memo;
+  return align_of_depth(*this, id, 0, memo);
+}

@@ -73,10 +73,13 @@ std::vector<uint8_t> sanitize(const ::btf& b, const SanitizeNeeds& n) {
   };
   uint32_t unnamed_off = 0;
 
-  size_t off = 0;
+  // Records are found through the object's own offsets (the serialized
+  // types are its records verbatim), never by re-sizing the bytes.
+  const uint8_t* own_base = b.own_types().data();
   for (uint32_t i = 0; i < b.own_type_cnt(); i++) {
+    const auto* orig = reinterpret_cast<const uint8_t*>(b.type_by_id(b.start_id() + i));
+    const size_t off = static_cast<size_t>(orig - own_base);
     auto* t = reinterpret_cast<btf_type*>(types + off);
-    const size_t rec = b.type_size(t);
     const uint32_t kind = BTF_INFO_KIND(t->info);
     const uint32_t vlen = BTF_INFO_VLEN(t->info);
     switch (kind) {
@@ -166,7 +169,6 @@ std::vector<uint8_t> sanitize(const ::btf& b, const SanitizeNeeds& n) {
       default:
         break;
     }
-    off += rec;
   }
 
   if (need_byte_int || !extra_strs.empty()) {

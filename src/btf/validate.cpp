@@ -184,6 +184,7 @@ bool btf::index_types() {
         if (linkage > BTF_VAR_GLOBAL_EXTERN) BAD("invalid linkage %u", linkage);
         if (t->type == 0) BAD("variable of type void");
         ref(t->type);
+        deferred.push_back(id);
         break;
       }
       case BTF_KIND_DATASEC: {
@@ -247,6 +248,13 @@ bool btf::index_types() {
         if (vk != BTF_KIND_VAR && vk != BTF_KIND_FUNC)
           BAD("entry %u refers to type %u of kind %s, not a var", i, v[i].type, kind_name(vk));
       }
+    } else if (kind == BTF_KIND_VAR) {
+      // A variable's type must be a data type (no sections, variables,
+      // functions or tags), or data dumps and size queries loop.
+      const uint32_t vk = BTF_INFO_KIND(type_unchecked(t->type)->info);
+      if (vk == BTF_KIND_VAR || vk == BTF_KIND_DATASEC || vk == BTF_KIND_FUNC ||
+          vk == BTF_KIND_FUNC_PROTO || vk == BTF_KIND_DECL_TAG)
+        BAD("variable of type [%u], a %s, not a data type", t->type, kind_name(vk));
     } else {  // decl tag on a component
       const int32_t idx = reinterpret_cast<const struct btf_decl_tag*>(t + 1)->component_idx;
       const btf_type* target = type_unchecked(t->type);

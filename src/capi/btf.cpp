@@ -62,84 +62,120 @@ extern "C" {
 
 void btf__free(struct btf* btf) { delete btf; }
 
-struct btf* btf__new(const void* data, __u32 size) { return new_from(data, size, nullptr); }
+struct btf* btf__new(const void* data, __u32 size) {
+  return bpfxx::capi::guard_ptr<struct btf>([&] { return new_from(data, size, nullptr); });
+}
 
 struct btf* btf__new_split(const void* data, __u32 size, struct btf* base_btf) {
-  return new_from(data, size, base_btf);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return new_from(data, size, base_btf);
+  });
 }
 
 struct btf* btf__new_empty(void) {
-  auto p = ::btf::create_empty(nullptr, false);
-  return p ? p.release() : err_ptr<struct btf>(-ENOMEM);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    auto p = ::btf::create_empty(nullptr, false);
+    return p ? p.release() : err_ptr<struct btf>(-ENOMEM);
+  });
 }
 
 struct btf* btf__new_empty_split(struct btf* base_btf) {
-  auto p = ::btf::create_empty(base_btf, false);
-  return p ? p.release() : err_ptr<struct btf>(-ENOMEM);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    auto p = ::btf::create_empty(base_btf, false);
+    return p ? p.release() : err_ptr<struct btf>(-ENOMEM);
+  });
 }
 
 struct btf* btf__new_empty_opts(struct btf_new_opts* opts) {
-  if (!BPFXX_OPTS_VALID(opts, btf_new_opts)) return err_ptr<struct btf>(-EINVAL);
-  struct btf* base = BPFXX_OPTS_GET(opts, base_btf, nullptr);
-  const bool layout = BPFXX_OPTS_GET(opts, add_layout, false);
-  auto p = ::btf::create_empty(base, layout);
-  return p ? p.release() : err_ptr<struct btf>(-ENOMEM);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    if (!BPFXX_OPTS_VALID(opts, btf_new_opts)) return err_ptr<struct btf>(-EINVAL);
+    struct btf* base = BPFXX_OPTS_GET(opts, base_btf, nullptr);
+    const bool layout = BPFXX_OPTS_GET(opts, add_layout, false);
+    auto p = ::btf::create_empty(base, layout);
+    return p ? p.release() : err_ptr<struct btf>(-ENOMEM);
+  });
 }
 
 struct btf* btf__parse(const char* path, struct btf_ext** btf_ext) {
-  return parse_any(path, nullptr, btf_ext);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return parse_any(path, nullptr, btf_ext);
+  });
 }
 
 struct btf* btf__parse_split(const char* path, struct btf* base_btf) {
-  return parse_any(path, base_btf, nullptr);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return parse_any(path, base_btf, nullptr);
+  });
 }
 
 struct btf* btf__parse_elf(const char* path, struct btf_ext** btf_ext) {
-  return parse_elf(path, nullptr, btf_ext);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return parse_elf(path, nullptr, btf_ext);
+  });
 }
 
 struct btf* btf__parse_elf_split(const char* path, struct btf* base_btf) {
-  return parse_elf(path, base_btf, nullptr);
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return parse_elf(path, base_btf, nullptr);
+  });
 }
 
 struct btf* btf__parse_raw(const char* path) {
-  if (path == nullptr) return err_ptr<struct btf>(-EINVAL);
-  return give(b::parse_raw_file(path, nullptr));
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    if (path == nullptr) return err_ptr<struct btf>(-EINVAL);
+    return give(b::parse_raw_file(path, nullptr));
+  });
 }
 
 struct btf* btf__parse_raw_split(const char* path, struct btf* base_btf) {
-  if (path == nullptr) return err_ptr<struct btf>(-EINVAL);
-  return give(b::parse_raw_file(path, base_btf));
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    if (path == nullptr) return err_ptr<struct btf>(-EINVAL);
+    return give(b::parse_raw_file(path, base_btf));
+  });
 }
 
-struct btf* btf__load_vmlinux_btf(void) { return give(b::load_vmlinux()); }
+struct btf* btf__load_vmlinux_btf(void) {
+  return bpfxx::capi::guard_ptr<struct btf>([&] { return give(b::load_vmlinux()); });
+}
 
 struct btf* btf__load_module_btf(const char* module_name, struct btf* vmlinux_btf) {
-  return give(b::load_module(module_name, vmlinux_btf));
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return give(b::load_module(module_name, vmlinux_btf));
+  });
 }
 
 struct btf* btf__load_from_kernel_by_id(__u32 id) {
-  return give(b::load_from_kernel_by_id(id, nullptr));
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return give(b::load_from_kernel_by_id(id, nullptr));
+  });
 }
 
 struct btf* btf__load_from_kernel_by_id_split(__u32 id, struct btf* base_btf) {
-  return give(b::load_from_kernel_by_id(id, base_btf));
+  return bpfxx::capi::guard_ptr<struct btf>([&]() -> struct btf* {
+    return give(b::load_from_kernel_by_id(id, base_btf));
+  });
 }
 
 int btf__load_into_kernel(struct btf* btf) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::load_into_kernel(*btf));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::load_into_kernel(*btf));
+  });
 }
 
 __s32 btf__find_by_name(const struct btf* btf, const char* type_name) {
-  if (btf == nullptr || type_name == nullptr) return ret(-EINVAL);
-  return ret(btf->find_by_name_kind(type_name, -1));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr || type_name == nullptr) return ret(-EINVAL);
+    return ret(btf->find_by_name_kind(type_name, -1));
+  });
 }
 
 __s32 btf__find_by_name_kind(const struct btf* btf, const char* type_name, __u32 kind) {
-  if (btf == nullptr || type_name == nullptr) return ret(-EINVAL);
-  if (kind > 0x7f) return ret(-ENOENT);
-  return ret(btf->find_by_name_kind(type_name, static_cast<int>(kind)));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr || type_name == nullptr) return ret(-EINVAL);
+    if (kind > 0x7f) return ret(-ENOENT);
+    return ret(btf->find_by_name_kind(type_name, static_cast<int>(kind)));
+  });
 }
 
 __u32 btf__type_cnt(const struct btf* btf) { return btf == nullptr ? 0 : btf->type_cnt(); }
@@ -155,11 +191,16 @@ const struct btf_type* btf__type_by_id(const struct btf* btf, __u32 id) {
   return t;
 }
 
-size_t btf__pointer_size(const struct btf* btf) { return btf == nullptr ? 0 : btf->pointer_size(); }
+size_t btf__pointer_size(const struct btf* btf) {
+  if (btf == nullptr) return 0;
+  return bpfxx::capi::guard_value<size_t>(0, [&] { return btf->pointer_size(); });
+}
 
 int btf__set_pointer_size(struct btf* btf, size_t ptr_sz) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(btf->set_pointer_size(ptr_sz));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(btf->set_pointer_size(ptr_sz));
+  });
 }
 
 enum btf_endianness btf__endianness(const struct btf* btf) {
@@ -167,27 +208,37 @@ enum btf_endianness btf__endianness(const struct btf* btf) {
 }
 
 int btf__set_endianness(struct btf* btf, enum btf_endianness endian) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(btf->set_endianness(endian));
+  int e;
+  std::memcpy(&e, &endian, sizeof e);
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(btf->set_endianness(static_cast<enum btf_endianness>(e)));
+  });
 }
 
 __s64 btf__resolve_size(const struct btf* btf, __u32 type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  const int64_t r = btf->resolve_size(type_id);
-  if (r < 0) errno = static_cast<int>(-r);
-  return r;
+  return bpfxx::capi::guard_value<__s64>(-ENOMEM, [&]() -> __s64 {
+    if (btf == nullptr) return ret(-EINVAL);
+    const int64_t r = btf->resolve_size(type_id);
+    if (r < 0) errno = static_cast<int>(-r);
+    return r;
+  });
 }
 
 int btf__resolve_type(const struct btf* btf, __u32 type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(btf->resolve_type(type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(btf->resolve_type(type_id));
+  });
 }
 
 int btf__align_of(const struct btf* btf, __u32 id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  const int a = btf->align_of(id);
-  if (a == 0) errno = EINVAL;  // a kind without alignment (libbpf returns 0 too)
-  return ret(a);
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    const int a = btf->align_of(id);
+    if (a == 0) errno = EINVAL;  // a kind without alignment (libbpf returns 0 too)
+    return ret(a);
+  });
 }
 
 int btf__fd(const struct btf* btf) { return btf == nullptr ? -EINVAL : btf->fd(); }
@@ -197,11 +248,13 @@ void btf__set_fd(struct btf* btf, int fd) {
 }
 
 const void* btf__raw_data(const struct btf* btf, __u32* size) {
-  if (btf == nullptr) return err_ptr<const void>(-EINVAL);
-  auto r = btf->raw_data();
-  if (!r) return err_ptr<const void>(-r.error());
-  if (size != nullptr) *size = static_cast<__u32>(r->size());
-  return r->data();
+  return bpfxx::capi::guard_ptr<const void>([&]() -> const void* {
+    if (btf == nullptr) return err_ptr<const void>(-EINVAL);
+    auto r = btf->raw_data();
+    if (!r) return err_ptr<const void>(-r.error());
+    if (size != nullptr) *size = static_cast<__u32>(r->size());
+    return r->data();
+  });
 }
 
 // Older name of btf__raw_data() (<bpf/libbpf_legacy.h>).
@@ -220,33 +273,35 @@ struct btf* libbpf_find_kernel_btf(void) {
 // and iterators as the "bpf_lsm_<name>" / "bpf_iter_<name>" functions,
 // everything else as the function <name>. Declared in <bpf/libbpf.h>.
 int libbpf_find_vmlinux_btf_id(const char* name, enum bpf_attach_type attach_type) {
-  if (name == nullptr) return ret(-EINVAL);
-  auto vm = b::vmlinux();
-  if (!vm) {
-    BPFXX_WARN("vmlinux BTF is not available: %s\n", std::strerror(vm.error()));
-    return ret(-vm.error());
-  }
-  const char* prefix = "";
-  int kind = BTF_KIND_FUNC;
-  switch (attach_type) {
-    case BPF_TRACE_RAW_TP:
-      prefix = "btf_trace_";
-      kind = BTF_KIND_TYPEDEF;
-      break;
-    case BPF_LSM_MAC:
-    case BPF_LSM_CGROUP:
-      prefix = "bpf_lsm_";
-      break;
-    case BPF_TRACE_ITER:
-      prefix = "bpf_iter_";
-      break;
-    default:
-      break;
-  }
-  const std::string full = std::string(prefix) + name;
-  const int id = (*vm)->find_by_name_kind(full, kind);
-  if (id <= 0) BPFXX_WARN("%s is not found in vmlinux BTF\n", full.c_str());
-  return ret(id);
+  return bpfxx::capi::guard([&]() -> int {
+    if (name == nullptr) return ret(-EINVAL);
+    auto vm = b::vmlinux();
+    if (!vm) {
+      BPFXX_WARN("vmlinux BTF is not available: %s\n", std::strerror(vm.error()));
+      return ret(-vm.error());
+    }
+    const char* prefix = "";
+    int kind = BTF_KIND_FUNC;
+    switch (attach_type) {
+      case BPF_TRACE_RAW_TP:
+        prefix = "btf_trace_";
+        kind = BTF_KIND_TYPEDEF;
+        break;
+      case BPF_LSM_MAC:
+      case BPF_LSM_CGROUP:
+        prefix = "bpf_lsm_";
+        break;
+      case BPF_TRACE_ITER:
+        prefix = "bpf_iter_";
+        break;
+      default:
+        break;
+    }
+    const std::string full = std::string(prefix) + name;
+    const int id = (*vm)->find_by_name_kind(full, kind);
+    if (id <= 0) BPFXX_WARN("%s is not found in vmlinux BTF\n", full.c_str());
+    return ret(id);
+  });
 }
 
 const char* btf__name_by_offset(const struct btf* btf, __u32 offset) {
@@ -260,155 +315,220 @@ const char* btf__str_by_offset(const struct btf* btf, __u32 offset) {
 }
 
 int btf__find_str(struct btf* btf, const char* s) {
-  if (btf == nullptr || s == nullptr) return ret(-EINVAL);
-  return ret(btf->find_str(s));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr || s == nullptr) return ret(-EINVAL);
+    return ret(btf->find_str(s));
+  });
 }
 
 int btf__add_str(struct btf* btf, const char* s) {
-  if (btf == nullptr || s == nullptr) return ret(-EINVAL);
-  return ret(btf->add_str(s));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr || s == nullptr) return ret(-EINVAL);
+    return ret(btf->add_str(s));
+  });
 }
 
 int btf__add_type(struct btf* btf, const struct btf* src_btf, const struct btf_type* src_type) {
-  if (btf == nullptr || src_btf == nullptr || src_type == nullptr) return ret(-EINVAL);
-  return ret(b::add_type(*btf, *src_btf, src_type));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr || src_btf == nullptr || src_type == nullptr) return ret(-EINVAL);
+    return ret(b::add_type(*btf, *src_btf, src_type));
+  });
 }
 
 int btf__add_btf(struct btf* btf, const struct btf* src_btf) {
-  if (btf == nullptr || src_btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_btf(*btf, *src_btf));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr || src_btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_btf(*btf, *src_btf));
+  });
 }
 
 int btf__add_int(struct btf* btf, const char* name, size_t byte_sz, int encoding) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_int(*btf, name, byte_sz, encoding));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_int(*btf, name, byte_sz, encoding));
+  });
 }
 
 int btf__add_float(struct btf* btf, const char* name, size_t byte_sz) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_float(*btf, name, byte_sz));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_float(*btf, name, byte_sz));
+  });
 }
 
 int btf__add_ptr(struct btf* btf, int ref_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_ref(*btf, BTF_KIND_PTR, nullptr, ref_type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_ref(*btf, BTF_KIND_PTR, nullptr, ref_type_id));
+  });
 }
 
 int btf__add_array(struct btf* btf, int index_type_id, int elem_type_id, __u32 nr_elems) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_array(*btf, index_type_id, elem_type_id, nr_elems));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_array(*btf, index_type_id, elem_type_id, nr_elems));
+  });
 }
 
 int btf__add_struct(struct btf* btf, const char* name, __u32 sz) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_composite(*btf, BTF_KIND_STRUCT, name, sz));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_composite(*btf, BTF_KIND_STRUCT, name, sz));
+  });
 }
 
 int btf__add_union(struct btf* btf, const char* name, __u32 sz) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_composite(*btf, BTF_KIND_UNION, name, sz));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_composite(*btf, BTF_KIND_UNION, name, sz));
+  });
 }
 
 int btf__add_field(struct btf* btf, const char* name, int field_type_id, __u32 bit_offset,
                    __u32 bit_size) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_field(*btf, name, field_type_id, bit_offset, bit_size));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_field(*btf, name, field_type_id, bit_offset, bit_size));
+  });
 }
 
 int btf__add_enum(struct btf* btf, const char* name, __u32 bytes_sz) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_enum(*btf, name, bytes_sz, false, false));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_enum(*btf, name, bytes_sz, false, false));
+  });
 }
 
 int btf__add_enum_value(struct btf* btf, const char* name, __s64 value) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_enum_value(*btf, name, value));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_enum_value(*btf, name, value));
+  });
 }
 
 int btf__add_enum64(struct btf* btf, const char* name, __u32 bytes_sz, bool is_signed) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_enum(*btf, name, bytes_sz, true, is_signed));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_enum(*btf, name, bytes_sz, true, is_signed));
+  });
 }
 
 int btf__add_enum64_value(struct btf* btf, const char* name, __u64 value) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_enum64_value(*btf, name, value));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_enum64_value(*btf, name, value));
+  });
 }
 
 int btf__add_fwd(struct btf* btf, const char* name, enum btf_fwd_kind fwd_kind) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_fwd(*btf, name, fwd_kind));
+  // Read as an int: callers may pass values outside the enumeration.
+  int kind;
+  std::memcpy(&kind, &fwd_kind, sizeof kind);
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_fwd(*btf, name, kind));
+  });
 }
 
 int btf__add_typedef(struct btf* btf, const char* name, int ref_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_ref(*btf, BTF_KIND_TYPEDEF, name, ref_type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_ref(*btf, BTF_KIND_TYPEDEF, name, ref_type_id));
+  });
 }
 
 int btf__add_volatile(struct btf* btf, int ref_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_ref(*btf, BTF_KIND_VOLATILE, nullptr, ref_type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_ref(*btf, BTF_KIND_VOLATILE, nullptr, ref_type_id));
+  });
 }
 
 int btf__add_const(struct btf* btf, int ref_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_ref(*btf, BTF_KIND_CONST, nullptr, ref_type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_ref(*btf, BTF_KIND_CONST, nullptr, ref_type_id));
+  });
 }
 
 int btf__add_restrict(struct btf* btf, int ref_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_ref(*btf, BTF_KIND_RESTRICT, nullptr, ref_type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_ref(*btf, BTF_KIND_RESTRICT, nullptr, ref_type_id));
+  });
 }
 
 int btf__add_type_tag(struct btf* btf, const char* value, int ref_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_ref(*btf, BTF_KIND_TYPE_TAG, value, ref_type_id, false));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_ref(*btf, BTF_KIND_TYPE_TAG, value, ref_type_id, false));
+  });
 }
 
 int btf__add_type_attr(struct btf* btf, const char* value, int ref_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_ref(*btf, BTF_KIND_TYPE_TAG, value, ref_type_id, true));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_ref(*btf, BTF_KIND_TYPE_TAG, value, ref_type_id, true));
+  });
 }
 
 int btf__add_func(struct btf* btf, const char* name, enum btf_func_linkage linkage,
                   int proto_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_func(*btf, name, linkage, proto_type_id));
+  int link;
+  std::memcpy(&link, &linkage, sizeof link);
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_func(*btf, name, link, proto_type_id));
+  });
 }
 
 int btf__add_func_proto(struct btf* btf, int ret_type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_func_proto(*btf, ret_type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_func_proto(*btf, ret_type_id));
+  });
 }
 
 int btf__add_func_param(struct btf* btf, const char* name, int type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_func_param(*btf, name, type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_func_param(*btf, name, type_id));
+  });
 }
 
 int btf__add_var(struct btf* btf, const char* name, int linkage, int type_id) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_var(*btf, name, linkage, type_id));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_var(*btf, name, linkage, type_id));
+  });
 }
 
 int btf__add_datasec(struct btf* btf, const char* name, __u32 byte_sz) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_datasec(*btf, name, byte_sz));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_datasec(*btf, name, byte_sz));
+  });
 }
 
 int btf__add_datasec_var_info(struct btf* btf, int var_type_id, __u32 offset, __u32 byte_sz) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_datasec_var_info(*btf, var_type_id, offset, byte_sz));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_datasec_var_info(*btf, var_type_id, offset, byte_sz));
+  });
 }
 
 int btf__add_decl_tag(struct btf* btf, const char* value, int ref_type_id, int component_idx) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_decl_tag(*btf, value, ref_type_id, component_idx, false));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_decl_tag(*btf, value, ref_type_id, component_idx, false));
+  });
 }
 
 int btf__add_decl_attr(struct btf* btf, const char* value, int ref_type_id, int component_idx) {
-  if (btf == nullptr) return ret(-EINVAL);
-  return ret(b::add_decl_tag(*btf, value, ref_type_id, component_idx, true));
+  return bpfxx::capi::guard([&]() -> int {
+    if (btf == nullptr) return ret(-EINVAL);
+    return ret(b::add_decl_tag(*btf, value, ref_type_id, component_idx, true));
+  });
 }
 
 }  // extern "C"

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <new>
 
 using bpfxx::capi::err;
@@ -19,17 +20,12 @@ LIBBPF_API struct btf_dump* btf_dump__new(const struct btf* btf, btf_dump_printf
                                           const struct btf_dump_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, btf_dump_opts)) return err_ptr<btf_dump>(-EINVAL);
   if (btf == nullptr || printf_fn == nullptr) return err_ptr<btf_dump>(-EINVAL);
-  try {
-    auto* d = new btf_dump(btf, printf_fn, ctx);
+  return bpfxx::capi::guard_ptr<btf_dump>([&]() -> btf_dump* {
+    std::unique_ptr<btf_dump> d(new btf_dump(btf, printf_fn, ctx));
     int e = d->refresh();
-    if (e != 0) {
-      delete d;
-      return err_ptr<btf_dump>(e);
-    }
-    return d;
-  } catch (const std::bad_alloc&) {
-    return err_ptr<btf_dump>(-ENOMEM);
-  }
+    if (e != 0) return err_ptr<btf_dump>(e);
+    return d.release();
+  });
 }
 
 LIBBPF_API void btf_dump__free(struct btf_dump* d) {
@@ -38,11 +34,7 @@ LIBBPF_API void btf_dump__free(struct btf_dump* d) {
 
 LIBBPF_API int btf_dump__dump_type(struct btf_dump* d, __u32 id) {
   if (d == nullptr) return err(-EINVAL);
-  try {
-    return err(d->dump_type(id));
-  } catch (const std::bad_alloc&) {
-    return err(-ENOMEM);
-  }
+  return bpfxx::capi::guard([&] { return err(d->dump_type(id)); });
 }
 
 LIBBPF_API int btf_dump__emit_type_decl(struct btf_dump* d, __u32 id,
@@ -52,18 +44,14 @@ LIBBPF_API int btf_dump__emit_type_decl(struct btf_dump* d, __u32 id,
   const char* fname = BPFXX_OPTS_GET(opts, field_name, nullptr);
   const int indent = BPFXX_OPTS_GET(opts, indent_level, 0);
   const bool strip = BPFXX_OPTS_GET(opts, strip_mods, false);
-  try {
-    return err(d->emit_type_decl(id, fname, indent, strip));
-  } catch (const std::bad_alloc&) {
-    return err(-ENOMEM);
-  }
+  return bpfxx::capi::guard([&] { return err(d->emit_type_decl(id, fname, indent, strip)); });
 }
 
 LIBBPF_API int btf_dump__dump_type_data(struct btf_dump* d, __u32 id, const void* data, size_t data_sz,
                                         const struct btf_dump_type_data_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, btf_dump_type_data_opts)) return err(-EINVAL);
   if (d == nullptr || (data == nullptr && data_sz != 0)) return err(-EINVAL);
-  try {
+  return bpfxx::capi::guard([&] {
     bpfxx::btf::DataOptions o;
     if (const char* s = BPFXX_OPTS_GET(opts, indent_str, nullptr); s != nullptr) {
       // libbpf keeps at most 31 characters of the indent string.
@@ -75,9 +63,7 @@ LIBBPF_API int btf_dump__dump_type_data(struct btf_dump* d, __u32 id, const void
     o.emit_zeroes = BPFXX_OPTS_GET(opts, emit_zeroes, false);
     o.emit_strings = BPFXX_OPTS_GET(opts, emit_strings, false);
     return err(d->dump_type_data(id, data, data_sz, o));
-  } catch (const std::bad_alloc&) {
-    return err(-ENOMEM);
-  }
+  });
 }
 
 }  // extern "C"

@@ -13,19 +13,23 @@ using bpfxx::capi::err_ptr;
 extern "C" {
 
 struct btf_ext* btf_ext__new(const __u8* data, __u32 size) {
-  if (data == nullptr) return err_ptr<struct btf_ext>(-EINVAL);
-  auto r = btf_ext::parse({data, size});
-  if (!r) return err_ptr<struct btf_ext>(-r.error());
-  return r->release();
+  return bpfxx::capi::guard_ptr<struct btf_ext>([&]() -> struct btf_ext* {
+    if (data == nullptr) return err_ptr<struct btf_ext>(-EINVAL);
+    auto r = btf_ext::parse({data, size});
+    if (!r) return err_ptr<struct btf_ext>(-r.error());
+    return r->release();
+  });
 }
 
 void btf_ext__free(struct btf_ext* btf_ext) { delete btf_ext; }
 
 const void* btf_ext__raw_data(const struct btf_ext* btf_ext, __u32* size) {
-  if (btf_ext == nullptr) return err_ptr<const void>(-EINVAL);
-  auto raw = btf_ext->raw_data();
-  if (size != nullptr) *size = static_cast<__u32>(raw.size());
-  return raw.data();
+  return bpfxx::capi::guard_ptr<const void>([&]() -> const void* {
+    if (btf_ext == nullptr) return err_ptr<const void>(-EINVAL);
+    auto raw = btf_ext->raw_data();
+    if (size != nullptr) *size = static_cast<__u32>(raw.size());
+    return raw.data();
+  });
 }
 
 // Older name of btf_ext__raw_data() (<bpf/libbpf_legacy.h>).

@@ -33,4 +33,32 @@ int guard(Body&& body) noexcept {
   }
 }
 
+// The same for entry points returning a pointer: NULL with errno ENOMEM
+// when memory runs out (EFAULT for any other exception).
+template <class T, class Body>
+T* guard_ptr(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return err_ptr<T>(-ENOMEM);
+  } catch (...) {
+    return err_ptr<T>(-EFAULT);
+  }
+}
+
+// The same for any other result type: on an exception, errno is set and
+// on_error returned.
+template <class R, class Body>
+R guard_value(R on_error, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    errno = ENOMEM;
+    return on_error;
+  } catch (...) {
+    errno = EFAULT;
+    return on_error;
+  }
+}
+
 }  // namespace bpfxx::capi
