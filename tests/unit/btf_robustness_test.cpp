@@ -1,4 +1,4 @@
-// Regressions for review findings on the BTF layer: VAR/DATASEC loops,
+// Robustness of the BTF layer against hostile or unusual input: VAR/DATASEC loops,
 // forward type references while building, strings aliasing the object's
 // own bytes, out-of-memory at the C ABI, ELF pointer size, files read
 // rather than mapped, the sanitizer's record walk and vlen limits, pointer
