@@ -4,6 +4,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "log_capture.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -63,25 +65,9 @@ struct Blob {
   }
 };
 
-// Captures warnings printed by the library.
-std::string* g_log = nullptr;
-int capture(enum libbpf_print_level, const char* fmt, va_list ap) {
-  char buf[2048];
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  if (g_log != nullptr) *g_log += buf;
-  return 0;
-}
 
 class BtfParse : public testing::Test {
  protected:
-  void SetUp() override {
-    g_log = &log_;
-    old_ = libbpf_set_print(capture);
-  }
-  void TearDown() override {
-    libbpf_set_print(old_);
-    g_log = nullptr;
-  }
   // Expects parsing to fail with EINVAL and a message naming "[id]".
   void expect_rejected(const Blob& b, uint32_t id, const char* words = nullptr) {
     auto raw = b.bytes();
@@ -96,8 +82,8 @@ class BtfParse : public testing::Test {
       EXPECT_NE(log_.find(words), std::string::npos) << "log: " << log_;
     }
   }
-  std::string log_;
-  libbpf_print_fn_t old_ = nullptr;
+  bpfxx::test::LogCapture capture_;
+  std::string& log_ = capture_.text;
 };
 
 // A blob with one type of every kind (ids in comments).

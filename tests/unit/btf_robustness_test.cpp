@@ -12,6 +12,8 @@
 #include "btf/load.h"
 #include "capi/errors.h"
 
+#include "log_capture.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -69,28 +71,13 @@ struct Blob {
   }
 };
 
-std::string* g_log = nullptr;
-int capture(enum libbpf_print_level, const char* fmt, va_list ap) {
-  char buf[2048];
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  if (g_log != nullptr) *g_log += buf;
-  return 0;
-}
 
 void sink(void*, const char*, va_list) {}
 
-class BtfReview : public testing::Test {
+class BtfRobustness : public testing::Test {
  protected:
-  void SetUp() override {
-    g_log = &log_;
-    old_ = libbpf_set_print(capture);
-  }
-  void TearDown() override {
-    libbpf_set_print(old_);
-    g_log = nullptr;
-  }
-  std::string log_;
-  libbpf_print_fn_t old_ = nullptr;
+  bpfxx::test::LogCapture capture_;
+  std::string& log_ = capture_.text;
 };
 
 BtfPtr parse(const Blob& b) {
@@ -100,7 +87,7 @@ BtfPtr parse(const Blob& b) {
 
 // ---- 1. VAR <-> DATASEC loop ------------------------------------------------
 
-TEST_F(BtfReview, VarOfNonDataTypeIsRejected) {
+TEST_F(BtfRobustness, VarOfNonDataTypeIsRejected) {
   // [1] DATASEC ".d" { [2] }, [2] VAR "v" of type [1].
   Blob b;
   b.words({b.str(".d"), Blob::info(BTF_KIND_DATASEC, 1), 8, 2, 0, 8});
@@ -129,7 +116,7 @@ TEST_F(BtfReview, VarOfNonDataTypeIsRejected) {
   EXPECT_NE(parse(e), nullptr);
 }
 
-TEST_F(BtfReview, DumpOfBuiltVarDatasecLoopStopsWithError) {
+TEST_F(BtfRobustness, DumpOfBuiltVarDatasecLoopStopsWithError) {
   // The builder does not validate kinds: build the loop in memory.
   BtfPtr b(btf__new_empty());
   ASSERT_EQ(btf__add_datasec(b.get(), ".d", 8), 1);
@@ -144,7 +131,7 @@ TEST_F(BtfReview, DumpOfBuiltVarDatasecLoopStopsWithError) {
 
 // ---- 2. forward references while building -----------------------------------
 
-TEST_F(BtfReview, AddAcceptsForwardTypeIds) {
+TEST_F(BtfRobustness, AddAcceptsForwardTypeIds) {
   BtfPtr b(btf__new_empty());
   const int s = btf__add_struct(b.get(), "list", 8);
   ASSERT_EQ(s, 1);
@@ -192,7 +179,7 @@ Blob one_int() {
   return bl;
 }
 
-TEST_F(BtfReview, AddStrOfOwnStringBeforeFirstModification) {
+TEST_F(BtfRobustness, AddStrOfOwnStringBeforeFirstModification) {
   Blob bl = one_int();
   BtfPtr b = parse(bl);
   ASSERT_NE(b, nullptr);
@@ -215,7 +202,7 @@ TEST_F(BtfReview, AddStrOfOwnStringBeforeFirstModification) {
   }
 }
 
-TEST_F(BtfReview, AddTypeFromSameObjectBeforeFirstModification) {
+TEST_F(BtfRobustness, AddTypeFromSameObjectBeforeFirstModification) {
   Blob bl = one_int();
   BtfPtr b = parse(bl);
   ASSERT_NE(b, nullptr);
@@ -231,7 +218,7 @@ TEST_F(BtfReview, AddTypeFromSameObjectBeforeFirstModification) {
 
 // ---- 4. out of memory at the C ABI -----------------------------------------
 
-TEST_F(BtfReview, GuardsTurnBadAllocIntoEnomem) {
+TEST_F(BtfRobustness, GuardsTurnBadAllocIntoEnomem) {
   errno = 0;
   EXPECT_EQ(bpfxx::capi::guard([]() -> int { throw std::bad_alloc(); }), -ENOMEM);
   EXPECT_EQ(errno, ENOMEM);
@@ -252,7 +239,7 @@ TEST_F(BtfReview, GuardsTurnBadAllocIntoEnomem) {
 #endif
 #endif
 
-TEST_F(BtfReview, ParseUnderAddressSpaceLimitFailsWithEnomem) {
+TEST_F(BtfRobustness, ParseUnderAddressSpaceLimitFailsWithEnomem) {
 #ifdef BPFXX_TEST_SANITIZED
   GTEST_SKIP() << "address space limits do not work under sanitizers";
 #else
@@ -292,7 +279,7 @@ TEST_F(BtfReview, ParseUnderAddressSpaceLimitFailsWithEnomem) {
 
 // ---- 5. pointer size of ELF BTF ---------------------------------------------
 
-TEST_F(BtfReview, ElfBtfHasPointerSize8) {
+TEST_F(BtfRobustness, ElfBtfHasPointerSize8) {
   // A minimal ELF64 with a .BTF section holding one int.
   Blob bl;
   bl.words({bl.str("int"), Blob::info(BTF_KIND_INT, 0), 4, 32});
@@ -354,7 +341,7 @@ TEST_F(BtfReview, ElfBtfHasPointerSize8) {
 
 // ---- 6. regular files are read, not mapped ----------------------------------
 
-TEST_F(BtfReview, TruncatingTheFileAfterParseIsHarmless) {
+TEST_F(BtfRobustness, TruncatingTheFileAfterParseIsHarmless) {
   Blob bl;
   for (int i = 0; i < 2000; i++) {
     char nm[32];
@@ -376,7 +363,7 @@ TEST_F(BtfReview, TruncatingTheFileAfterParseIsHarmless) {
 
 // ---- 7. sanitizer walk, unsizable kinds, vlen limits -----------------------
 
-TEST_F(BtfReview, AddTypeRejectsKindTheDestinationCannotSize) {
+TEST_F(BtfRobustness, AddTypeRejectsKindTheDestinationCannotSize) {
   // A source with a layout section describing kind 20 (12 bytes per entry).
   std::vector<btf_layout> lay(21);
   lay[20].info_sz = 0;
@@ -424,7 +411,7 @@ TEST_F(BtfReview, AddTypeRejectsKindTheDestinationCannotSize) {
   }
 }
 
-TEST_F(BtfReview, VlenBeyond16BitsIsE2big) {
+TEST_F(BtfRobustness, VlenBeyond16BitsIsE2big) {
   BtfPtr b(btf__new_empty());
   ASSERT_EQ(btf__add_int(b.get(), "int", 4, 0), 1);
   ASSERT_EQ(btf__add_enum(b.get(), "e", 4), 2);
@@ -443,7 +430,7 @@ TEST_F(BtfReview, VlenBeyond16BitsIsE2big) {
 
 // ---- 8. pointer dump after a pointer-size change ----------------------------
 
-TEST_F(BtfReview, PointerDumpAfterPointerSizeChangeStaysInBounds) {
+TEST_F(BtfRobustness, PointerDumpAfterPointerSizeChangeStaysInBounds) {
   BtfPtr b(btf__new_empty());
   const int i = btf__add_int(b.get(), "int", 4, BTF_INT_SIGNED);
   const int p = btf__add_ptr(b.get(), i);
@@ -459,7 +446,7 @@ TEST_F(BtfReview, PointerDumpAfterPointerSizeChangeStaysInBounds) {
 
 // ---- 9. align_of on nested structs ------------------------------------------
 
-TEST_F(BtfReview, AlignOfNestedStructsIsLinear) {
+TEST_F(BtfRobustness, AlignOfNestedStructsIsLinear) {
   // [1] int; [k+1] struct S_k { S_{k-1} a; S_{k-1} b; }: 2^30 paths.
   const int n = 30;
   Blob bl;
@@ -479,7 +466,7 @@ TEST_F(BtfReview, AlignOfNestedStructsIsLinear) {
 
 // ---- 10. unknown kinds in btf_dump ------------------------------------------
 
-TEST_F(BtfReview, DumperSkipsUnknownKindsUntilReferenced) {
+TEST_F(BtfRobustness, DumperSkipsUnknownKindsUntilReferenced) {
   std::vector<btf_layout> lay(21);
   lay[20].info_sz = 0;
   lay[20].elem_sz = 0;
@@ -512,7 +499,7 @@ TEST_F(BtfReview, DumperSkipsUnknownKindsUntilReferenced) {
 
 // ---- 11. btf_ext raw data from several threads ------------------------------
 
-TEST_F(BtfReview, ExtRawDataInOtherByteOrderFromThreads) {
+TEST_F(BtfRobustness, ExtRawDataInOtherByteOrderFromThreads) {
   // An empty .BTF.ext: header only (32 bytes, all sections empty).
   const uint32_t words[8] = {0x0001eb9f, 32, 0, 0, 0, 0, 0, 0};
   std::vector<uint8_t> bytes(sizeof words);
