@@ -445,6 +445,85 @@ bpf_object__open_mem(const void *obj_buf, size_t obj_buf_sz,
  */
 LIBBPF_API void bpf_object__close(struct bpf_object *obj);
 
+/* ---- Objects: load and pinning ---------------------------------------- */
+
+/**
+ * @brief **bpf_object__prepare()** does the first half of loading: creates
+ * the maps (reusing or pinning as configured), uploads the BTF and
+ * relocates the programs, without loading them. Programs' instructions
+ * are final afterwards (and may still be changed with
+ * **bpf_program__set_insns()**).
+ * @param obj the object
+ * @return 0; negative error code on error (everything created is released)
+ */
+LIBBPF_API int bpf_object__prepare(struct bpf_object *obj);
+
+/**
+ * @brief **bpf_object__load()** loads the object into the kernel: maps,
+ * BTF and programs (running **bpf_object__prepare()** first if it was
+ * not). A verifier rejection is reported with the whole log tail and the
+ * failing source line.
+ * @param obj the object
+ * @return 0; negative error code on error (everything created is
+ * released); -EINVAL when already loaded
+ */
+LIBBPF_API int bpf_object__load(struct bpf_object *obj);
+
+/**
+ * @brief **bpf_object__pin_maps()** pins every created map: at its pin
+ * path if it has one, else at <path>/<map name>.
+ * @param obj the prepared or loaded object
+ * @param path directory in a BPF file system; may be NULL when every map
+ * has a pin path
+ * @return 0; negative error code on error (maps pinned by this call are
+ * unpinned again)
+ */
+LIBBPF_API int bpf_object__pin_maps(struct bpf_object *obj, const char *path);
+
+/**
+ * @brief **bpf_object__unpin_maps()** removes the pins of the object's
+ * maps: their pin paths, or <path>/<map name>.
+ * @param obj the object
+ * @param path directory the maps were pinned under; may be NULL
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_object__unpin_maps(struct bpf_object *obj, const char *path);
+
+/**
+ * @brief **bpf_object__pin_programs()** pins every program at
+ * <path>/<program name>.
+ * @param obj the loaded object
+ * @param path directory in a BPF file system
+ * @return 0; negative error code on error, e.g. for a program not loaded
+ * because its autoload was off (pins made are removed)
+ */
+LIBBPF_API int bpf_object__pin_programs(struct bpf_object *obj, const char *path);
+
+/**
+ * @brief **bpf_object__unpin_programs()** removes <path>/<program name> of
+ * every program.
+ * @param obj the object
+ * @param path directory the programs were pinned under
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
+
+/**
+ * @brief **bpf_object__pin()** pins maps and programs under @p path.
+ * @param object the loaded object
+ * @param path directory in a BPF file system
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_object__pin(struct bpf_object *object, const char *path);
+
+/**
+ * @brief **bpf_object__unpin()** removes what **bpf_object__pin()** made.
+ * @param object the object
+ * @param path the directory given to **bpf_object__pin()**
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_object__unpin(struct bpf_object *object, const char *path);
+
 /* ---- Objects: properties and lookup ----------------------------------- */
 
 /**
@@ -767,6 +846,81 @@ LIBBPF_API void bpf_program__set_ifindex(struct bpf_program *prog, __u32 ifindex
 LIBBPF_API int bpf_program__set_attach_target(struct bpf_program *prog, int attach_prog_fd,
 					      const char *attach_func_name);
 
+/**
+ * @brief **bpf_program__get_type()** is the old name of
+ * **bpf_program__type()**.
+ * @param prog the program
+ * @return the program type
+ */
+LIBBPF_API enum bpf_prog_type bpf_program__get_type(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__get_expected_attach_type()** is the old name of
+ * **bpf_program__expected_attach_type()**.
+ * @param prog the program
+ * @return the expected attach type
+ */
+LIBBPF_API enum bpf_attach_type
+bpf_program__get_expected_attach_type(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__func_info()** gives the program's BTF function
+ * records for its final layout (main function first, then the appended
+ * subprograms), as passed to the kernel.
+ * @param prog the program
+ * @return the records; NULL with errno ENOENT before prepare or without
+ * BTF
+ */
+LIBBPF_API struct bpf_func_info *bpf_program__func_info(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__func_info_cnt()** gives the number of records
+ * **bpf_program__func_info()** returns.
+ * @param prog the program
+ * @return the count; 0 when there are none
+ */
+LIBBPF_API __u32 bpf_program__func_info_cnt(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__line_info()** gives the program's BTF line records
+ * for its final layout.
+ * @param prog the program
+ * @return the records; NULL with errno ENOENT before prepare or without
+ * BTF
+ */
+LIBBPF_API struct bpf_line_info *bpf_program__line_info(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__line_info_cnt()** gives the number of records
+ * **bpf_program__line_info()** returns.
+ * @param prog the program
+ * @return the count; 0 when there are none
+ */
+LIBBPF_API __u32 bpf_program__line_info_cnt(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__unload()** closes the program's fd; the program
+ * stays in the kernel while something else holds it.
+ * @param prog the program
+ */
+LIBBPF_API void bpf_program__unload(struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__pin()** pins the loaded program at @p path.
+ * @param prog the program
+ * @param path path in a BPF file system
+ * @return 0; negative error code on error (-EINVAL before load)
+ */
+LIBBPF_API int bpf_program__pin(struct bpf_program *prog, const char *path);
+
+/**
+ * @brief **bpf_program__unpin()** removes the pin at @p path.
+ * @param prog the program
+ * @param path the pin's path
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_program__unpin(struct bpf_program *prog, const char *path);
+
 /* ---- Maps ------------------------------------------------------------- */
 
 /** @brief How a BTF-defined map is pinned (its `pinning` attribute). */
@@ -840,10 +994,13 @@ LIBBPF_API __u32 bpf_map__value_size(const struct bpf_map *map);
 
 /**
  * @brief **bpf_map__set_value_size()** changes the value size before
- * creation; a global data map's initial value is grown with zeroes or cut.
+ * creation; a global data map's initial value is grown with zeroes or cut,
+ * and its BTF follows when the section's last variable is an array
+ * (otherwise the map is created without BTF types).
  * @param map the map
  * @param size size in bytes
- * @return 0; -EINVAL for 0 on a global data map; -EBUSY once created
+ * @return 0; -EINVAL for 0 on a global data map; -EOPNOTSUPP for a global
+ * data map whose type is no longer an array; -EBUSY once created
  */
 LIBBPF_API int bpf_map__set_value_size(struct bpf_map *map, __u32 size);
 
@@ -984,7 +1141,10 @@ LIBBPF_API int bpf_map__set_autoattach(struct bpf_map *map, bool autoattach);
 
 /**
  * @brief **bpf_map__initial_value()** gives the contents of a global data
- * map: before load the object's copy, which load writes into the map.
+ * map: before load the object's copy, which load writes into the map;
+ * after load, for a memory-mapped map, the map's live memory at the same
+ * address (read-only for .rodata), so a pointer taken before load keeps
+ * working.
  * @param map the map
  * @param psize receives the size in bytes; may be NULL
  * @return the bytes; NULL for a map that is not global data
@@ -1051,6 +1211,95 @@ LIBBPF_API struct bpf_map *bpf_map__inner_map(struct bpf_map *map);
  * @return 0; -EINVAL when @p map is not a map-in-map or already has one
  */
 LIBBPF_API int bpf_map__set_inner_map_fd(struct bpf_map *map, int fd);
+
+/**
+ * @brief **bpf_map__pin()** pins the created map at @p path (or at its pin
+ * path when @p path is NULL). Pinning again at the same path is a no-op.
+ * @param map the map
+ * @param path path in a BPF file system; NULL for the map's pin path
+ * @return 0; -EINVAL when already pinned at another path; -EEXIST when
+ * something else is at @p path; negative error code on other errors
+ */
+LIBBPF_API int bpf_map__pin(struct bpf_map *map, const char *path);
+
+/**
+ * @brief **bpf_map__unpin()** removes the map's pin.
+ * @param map the map
+ * @param path the pin's path, which must match the map's pin path if it
+ * has one; NULL for the map's pin path
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_map__unpin(struct bpf_map *map, const char *path);
+
+/**
+ * @brief **bpf_map__lookup_elem()** looks an element up, checking the
+ * buffer sizes against the map's definition first.
+ * @param map the created map
+ * @param key the key, @p key_sz bytes (the map's key size)
+ * @param key_sz size of @p key
+ * @param value buffer for the value, @p value_sz bytes (the value size, or
+ * value size rounded up to 8 times the possible CPUs for per-CPU maps)
+ * @param value_sz size of @p value
+ * @param flags BPF_F_LOCK and the like
+ * @return 0; -EINVAL for a size mismatch, -ENOENT when absent, negative
+ * error code otherwise
+ */
+LIBBPF_API int bpf_map__lookup_elem(const struct bpf_map *map, const void *key, size_t key_sz,
+				    void *value, size_t value_sz, __u64 flags);
+
+/**
+ * @brief **bpf_map__update_elem()** creates or updates an element, with the
+ * size checks of **bpf_map__lookup_elem()**.
+ * @param map the created map
+ * @param key the key
+ * @param key_sz size of @p key
+ * @param value the value
+ * @param value_sz size of @p value
+ * @param flags BPF_ANY, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_map__update_elem(const struct bpf_map *map, const void *key, size_t key_sz,
+				    const void *value, size_t value_sz, __u64 flags);
+
+/**
+ * @brief **bpf_map__delete_elem()** deletes an element, checking the key
+ * size first.
+ * @param map the created map
+ * @param key the key
+ * @param key_sz size of @p key
+ * @param flags 0 (reserved)
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_map__delete_elem(const struct bpf_map *map, const void *key, size_t key_sz,
+				    __u64 flags);
+
+/**
+ * @brief **bpf_map__lookup_and_delete_elem()** looks an element up and
+ * deletes it (pops it from a queue or stack, whose key is NULL with size
+ * 0), with the size checks of **bpf_map__lookup_elem()**.
+ * @param map the created map
+ * @param key the key
+ * @param key_sz size of @p key
+ * @param value buffer for the value
+ * @param value_sz size of @p value
+ * @param flags 0 or BPF_F_LOCK
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_map__lookup_and_delete_elem(const struct bpf_map *map, const void *key,
+					       size_t key_sz, void *value, size_t value_sz,
+					       __u64 flags);
+
+/**
+ * @brief **bpf_map__get_next_key()** gives the key after @p cur_key (the
+ * first key when @p cur_key is NULL), checking the key size first.
+ * @param map the created map
+ * @param cur_key the current key, or NULL
+ * @param next_key buffer for the next key
+ * @param key_sz size of both keys
+ * @return 0; -ENOENT after the last key; negative error code on error
+ */
+LIBBPF_API int bpf_map__get_next_key(const struct bpf_map *map, const void *cur_key,
+				     void *next_key, size_t key_sz);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -149,6 +149,13 @@ struct btf {
   // Grows the last type record by n bytes (appended zeroed); returns a
   // pointer to the new bytes, or nullptr on failure.
   void* extend_last_type(size_t n);
+  // In-place access to one of this object's own types (never the base's),
+  // for edits such as fixing a DATASEC's size or a FUNC's linkage: the
+  // object switches to its owned form and drops every derived cache (an
+  // edit may rename the type). nullptr for ids out of range, of the base,
+  // or when memory runs out. The pointer stays valid until the next type is
+  // appended; the record's kind and vlen must not be changed through it.
+  btf_type* type_mut(uint32_t id);
   // Ensures the owned form; returns false on allocation failure.
   bool make_writable();
   // Drops caches derived from the contents (raw data, name index).

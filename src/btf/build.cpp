@@ -157,6 +157,16 @@ btf_type* btf::last_type_mut() noexcept {
                                      offs_.back());
 }
 
+btf_type* btf::type_mut(uint32_t id) {
+  if (id < start_id_ || id >= type_cnt()) return nullptr;
+  if (!make_writable()) return nullptr;
+  // The caller writes through the pointer afterwards: the serialized blob
+  // and the name index must be rebuilt from the edited record.
+  invalidate();
+  return reinterpret_cast<btf_type*>(reinterpret_cast<uint8_t*>(owned_types_.data()) +
+                                     offs_[id - start_id_]);
+}
+
 void* btf::extend_last_type(size_t n) {
   if (!owned_ || offs_.empty() || n % 4 != 0) return nullptr;
   try {

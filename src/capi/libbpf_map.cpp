@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "capi/errors.h"
+#include "object/btf_fixup.h"
 #include "object/object.h"
 #include "sys/kernel.h"
 
@@ -19,12 +20,109 @@ using bpfxx::capi::guard;
 
 namespace {
 
-// Setters refuse once the map exists in the kernel or the object is loaded.
-bool busy(const bpf_map* map) { return map->created() || (map->obj != nullptr && map->obj->loaded()); }
+// Setters refuse once the map exists in the kernel or the object is
+// prepared (libbpf's "map is created": maps exist from prepare on).
+bool busy(const bpf_map* map) {
+  return map->created() || map->reused ||
+         (map->obj != nullptr && map->obj->state >= bpfxx::object::State::kPrepared);
+}
+
+bool is_percpu(uint32_t type) {
+  return type == BPF_MAP_TYPE_PERCPU_ARRAY || type == BPF_MAP_TYPE_PERCPU_HASH ||
+         type == BPF_MAP_TYPE_LRU_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+// The checks of the typed element operations: the map exists, and the
+// caller's buffers have the sizes the kernel will read and write (which
+// the raw commands cannot check: a short buffer means memory corruption).
+// Returns 0 or a negative errno, after saying what is wrong.
+int check_elem_op(const bpf_map* map, size_t key_sz, bool has_value, size_t value_sz, __u64 flags) {
+  if (map == nullptr) return -EINVAL;
+  const bool exists =
+      map->created() || map->reused || (map->obj != nullptr && map->obj->state >= bpfxx::object::State::kPrepared);
+  if (!exists) {
+    BPFXX_WARN("map '%s': not created yet (load the object first)\n", map->name.c_str());
+    return -ENOENT;
+  }
+  if (key_sz != map->key_size) {
+    BPFXX_WARN("map '%s': key of %zu bytes given, its key size is %u\n", map->name.c_str(), key_sz, map->key_size);
+    return -EINVAL;
+  }
+  if (map->fd < 0) {
+    BPFXX_WARN("map '%s': has no fd (autocreate off?)\n", map->name.c_str());
+    return -EINVAL;
+  }
+  if (!has_value) return 0;
+  if (!is_percpu(map->type)) {
+    if (value_sz != map->value_size) {
+      BPFXX_WARN("map '%s': value of %zu bytes given, its value size is %u\n", map->name.c_str(), value_sz,
+                 map->value_size);
+      return -EINVAL;
+    }
+    return 0;
+  }
+  const int cpus = libbpf_num_possible_cpus();
+  if (cpus < 0) return cpus;
+  if ((flags & (BPF_F_CPU | BPF_F_ALL_CPUS)) != 0) {
+    // One CPU's value (or one value for all CPUs): a single element.
+    if ((flags & BPF_F_CPU) != 0 && (flags & BPF_F_ALL_CPUS) != 0) {
+      BPFXX_WARN("map '%s': BPF_F_CPU and BPF_F_ALL_CPUS exclude each other\n", map->name.c_str());
+      return -EINVAL;
+    }
+    if ((flags & BPF_F_CPU) != 0 && (flags >> 32) >= static_cast<__u64>(cpus)) {
+      BPFXX_WARN("map '%s': CPU %llu given in the flags, the system has %d possible CPUs\n", map->name.c_str(),
+                 static_cast<unsigned long long>(flags >> 32), cpus);
+      return -ERANGE;
+    }
+    if (value_sz != map->value_size) {
+      BPFXX_WARN("map '%s': value of %zu bytes given for one CPU, its value size is %u\n", map->name.c_str(),
+                 value_sz, map->value_size);
+      return -EINVAL;
+    }
+    return 0;
+  }
+  const size_t elem = (static_cast<size_t>(map->value_size) + 7) / 8 * 8;
+  const size_t want = elem * static_cast<size_t>(cpus);
+  if (value_sz != want) {
+    BPFXX_WARN("map '%s': value of %zu bytes given for a per-CPU map, expected %d CPUs * %zu = %zu\n",
+               map->name.c_str(), value_sz, cpus, elem, want);
+    return -EINVAL;
+  }
+  return 0;
+}
 
 }  // namespace
 
 extern "C" {
+
+int bpf_map__lookup_elem(const struct bpf_map* map, const void* key, size_t key_sz, void* value,
+                         size_t value_sz, __u64 flags) {
+  if (int rc = check_elem_op(map, key_sz, true, value_sz, flags); rc < 0) return err(rc);
+  return bpf_map_lookup_elem_flags(map->fd, key, value, flags);
+}
+
+int bpf_map__update_elem(const struct bpf_map* map, const void* key, size_t key_sz, const void* value,
+                         size_t value_sz, __u64 flags) {
+  if (int rc = check_elem_op(map, key_sz, true, value_sz, flags); rc < 0) return err(rc);
+  return bpf_map_update_elem(map->fd, key, value, flags);
+}
+
+int bpf_map__delete_elem(const struct bpf_map* map, const void* key, size_t key_sz, __u64 flags) {
+  if (int rc = check_elem_op(map, key_sz, false, 0, flags); rc < 0) return err(rc);
+  return bpf_map_delete_elem_flags(map->fd, key, flags);
+}
+
+int bpf_map__lookup_and_delete_elem(const struct bpf_map* map, const void* key, size_t key_sz, void* value,
+                                    size_t value_sz, __u64 flags) {
+  if (int rc = check_elem_op(map, key_sz, true, value_sz, flags); rc < 0) return err(rc);
+  return bpf_map_lookup_and_delete_elem_flags(map->fd, key, value, flags);
+}
+
+int bpf_map__get_next_key(const struct bpf_map* map, const void* cur_key, void* next_key, size_t key_sz) {
+  if (int rc = check_elem_op(map, key_sz, false, 0, 0); rc < 0) return err(rc);
+  return bpf_map_get_next_key(map->fd, cur_key, next_key);
+}
+
 
 const char* bpf_map__name(const struct bpf_map* map) {
   return map != nullptr ? map->name.c_str() : nullptr;
@@ -55,15 +153,40 @@ __u32 bpf_map__value_size(const struct bpf_map* map) { return map->value_size; }
 
 int bpf_map__set_value_size(struct bpf_map* map, __u32 size) {
   if (busy(map)) return err(-EBUSY);
-  if (map->is_internal()) {
-    // The initial value follows the new size: grown with zeroes, or cut.
-    // (The section's BTF is adjusted by the load phase.)
-    if (size == 0) return err(-EINVAL);
+  if (!map->initial.empty()) {
+    // Global data: the bytes follow the new size (grown with zeroes, or
+    // cut), which may move them, as in libbpf.
+    if (map->type != BPF_MAP_TYPE_ARRAY) {
+      BPFXX_WARN("map '%s': only an array's global data can be resized\n", map->name.c_str());
+      return err(-EOPNOTSUPP);
+    }
+    if (size == 0) {
+      BPFXX_WARN("map '%s': global data cannot have value size 0\n", map->name.c_str());
+      return err(-EINVAL);
+    }
     const int rc = guard([&] {
-      map->initial.resize(size, 0);
+      bpfxx::Result<void> r = map->initial.resize(size);
+      if (!r) {
+        BPFXX_WARN("map '%s': resizing its global data failed: %s\n", map->name.c_str(), r.message().c_str());
+        return err(-r.error());
+      }
       return 0;
     });
     if (rc < 0) return rc;
+    if (map->obj != nullptr) {
+      // The section's BTF follows; a map whose BTF cannot describe the new
+      // size loses its BTF types instead (libbpf's rule).
+      const int brc = guard([&] {
+        bpfxx::Result<void> r = bpfxx::object::resize_data_btf(*map->obj, *map, size);
+        return r ? 0 : -r.error();
+      });
+      if (brc < 0 && brc != -ENOENT) {
+        BPFXX_WARN("map '%s': its BTF cannot follow the new size; dropping its BTF key/value types\n",
+                   map->name.c_str());
+        map->btf_key_type_id = 0;
+        map->btf_value_type_id = 0;
+      }
+    }
   }
   map->value_size = size;
   return 0;
@@ -74,6 +197,9 @@ __u32 bpf_map__max_entries(const struct bpf_map* map) { return map->max_entries;
 int bpf_map__set_max_entries(struct bpf_map* map, __u32 max_entries) {
   if (busy(map)) return err(-EBUSY);
   map->max_entries = max_entries;
+  // Ring buffers need a power-of-two number of pages: rounded up, as libbpf does.
+  if (map->type == BPF_MAP_TYPE_RINGBUF || map->type == BPF_MAP_TYPE_USER_RINGBUF)
+    map->max_entries = bpfxx::object::ringbuf_size(max_entries);
   return 0;
 }
 
@@ -135,18 +261,25 @@ int bpf_map__set_autoattach(struct bpf_map* map, bool autoattach) {
 }
 
 void* bpf_map__initial_value(const struct bpf_map* map, size_t* psize) {
-  // Before load: the object's own copy; after load the load phase points
-  // this at the live mmapped region.
-  if (map == nullptr || !map->is_internal() || map->initial.empty()) return nullptr;
+  // The same address from open to close: the object's bytes before load,
+  // the map's own memory after it when the map is mmapable (libbpf 1.8).
+  if (map == nullptr || map->initial.empty()) return nullptr;
   if (psize != nullptr) *psize = map->initial.size();
-  return const_cast<uint8_t*>(map->initial.data());
+  return map->initial.data();
 }
 
 int bpf_map__set_initial_value(struct bpf_map* map, const void* data, size_t size) {
   if (map == nullptr) return err(-EINVAL);
-  if (busy(map) || map->reused) return err(-EBUSY);
-  if (!map->is_internal() || map->initial.empty()) return err(-EINVAL);
-  if (size != map->value_size || size != map->initial.size() || data == nullptr) return err(-EINVAL);
+  if (busy(map)) return err(-EBUSY);
+  if (map->initial.empty()) {
+    BPFXX_WARN("map '%s': has no global data to set\n", map->name.c_str());
+    return err(-EINVAL);
+  }
+  if (size != map->value_size || size != map->initial.size() || data == nullptr) {
+    BPFXX_WARN("map '%s': initial value of %zu bytes given, value size is %u\n", map->name.c_str(), size,
+               map->value_size);
+    return err(-EINVAL);
+  }
   std::memcpy(map->initial.data(), data, size);
   return 0;
 }
@@ -197,26 +330,12 @@ int bpf_map__reuse_fd(struct bpf_map* map, int fd) {
     struct bpf_map_info info;
     std::memset(&info, 0, sizeof info);
     __u32 len = sizeof info;
-    if (int rc = bpf_map_get_info_by_fd(fd, &info, &len); rc < 0) return err(rc);
-    // Our own descriptor, close-on-exec; closed by the load phase's owner.
-    const int dup = bpfxx::sys::kernel().dup_cloexec(fd, 0);
-    if (dup < 0) return err(dup);
-    map->fd = dup;
-    map->reused = true;
-    map->type = info.type;
-    map->key_size = info.key_size;
-    map->value_size = info.value_size;
-    map->max_entries = info.max_entries;
-    map->map_flags = info.map_flags;
-    map->map_extra = info.map_extra;
-    map->btf_key_type_id = info.btf_key_type_id;
-    map->btf_value_type_id = info.btf_value_type_id;
-    // The kernel keeps 15 characters of a name: a longer name of ours that
-    // starts with them stays, any other name becomes the kernel's.
-    const size_t klen = strnlen(info.name, sizeof info.name);
-    if (!(klen == sizeof info.name - 1 && map->name.compare(0, klen, info.name, klen) == 0))
-      map->name.assign(info.name, klen);
-    return 0;
+    if (int rc = bpf_map_get_info_by_fd(fd, &info, &len); rc < 0) {
+      BPFXX_WARN("map '%s': fd %d is not a map to reuse: %s\n", map->name.c_str(), fd, std::strerror(-rc));
+      return err(rc);
+    }
+    bpfxx::Result<void> r = bpfxx::object::adopt_map_fd(*map, fd, info);
+    return r ? 0 : err(-r.error());
   });
 }
 

@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "capi/errors.h"
 #include "capi/opts.h"
+#include "object/load.h"
 #include "object/object.h"
 
 #include <fcntl.h>
@@ -139,6 +140,22 @@ void bpf_object__close(struct bpf_object* obj) {
   const int saved = errno;
   delete obj;
   errno = saved;
+}
+
+int bpf_object__prepare(struct bpf_object* obj) {
+  if (obj == nullptr) return err(-EINVAL);
+  return guard([&]() -> int {
+    bpfxx::Result<void> r = bpfxx::object::prepare(*obj);
+    return r ? 0 : err(-r.error());
+  });
+}
+
+int bpf_object__load(struct bpf_object* obj) {
+  if (obj == nullptr) return err(-EINVAL);
+  return guard([&]() -> int {
+    bpfxx::Result<void> r = bpfxx::object::load(*obj);
+    return r ? 0 : err(-r.error());
+  });
 }
 
 const char* bpf_object__name(const struct bpf_object* obj) {

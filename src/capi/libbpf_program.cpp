@@ -4,6 +4,7 @@
 
 #include "capi/errors.h"
 #include "object/object.h"
+#include "sys/kernel.h"
 
 #include <cerrno>
 #include <cstring>
@@ -68,6 +69,36 @@ int bpf_program__set_type(struct bpf_program* prog, enum bpf_prog_type type) {
 
 enum bpf_attach_type bpf_program__expected_attach_type(const struct bpf_program* prog) {
   return static_cast<bpf_attach_type>(prog->expected_attach_type);
+}
+
+enum bpf_prog_type bpf_program__get_type(const struct bpf_program* prog) { return bpf_program__type(prog); }
+
+enum bpf_attach_type bpf_program__get_expected_attach_type(const struct bpf_program* prog) {
+  return bpf_program__expected_attach_type(prog);
+}
+
+struct bpf_func_info* bpf_program__func_info(const struct bpf_program* prog) {
+  if (prog == nullptr || prog->func_info.empty()) return err_ptr<bpf_func_info>(-ENOENT);
+  return const_cast<bpf_func_info*>(prog->func_info.data());
+}
+
+__u32 bpf_program__func_info_cnt(const struct bpf_program* prog) {
+  return prog != nullptr ? static_cast<__u32>(prog->func_info.size()) : 0;
+}
+
+struct bpf_line_info* bpf_program__line_info(const struct bpf_program* prog) {
+  if (prog == nullptr || prog->line_info.empty()) return err_ptr<bpf_line_info>(-ENOENT);
+  return const_cast<bpf_line_info*>(prog->line_info.data());
+}
+
+__u32 bpf_program__line_info_cnt(const struct bpf_program* prog) {
+  return prog != nullptr ? static_cast<__u32>(prog->line_info.size()) : 0;
+}
+
+void bpf_program__unload(struct bpf_program* prog) {
+  if (prog == nullptr || prog->fd < 0) return;
+  bpfxx::sys::kernel().close(prog->fd);
+  prog->fd = -1;
 }
 
 int bpf_program__set_expected_attach_type(struct bpf_program* prog, enum bpf_attach_type type) {

@@ -6,6 +6,7 @@
 // __type(name, T) is `T *name` (the pointee is the type); __array(name, T)
 // is `T *name[]` (a zero-length array of pointers to T).
 #include "object/btf_maps.h"
+#include "object/load.h"
 
 #include "base/log.h"
 
@@ -230,7 +231,10 @@ Result<void> parse_btf_maps(bpf_object& obj, const elf::Reader& elf) {
       return bad(c, "variable lies outside the .maps section");
     Result<void> r = parse_def(c, var->type, *map, false, obj.opts.relaxed_maps);
     if (!r) return r;
-    if (map->pinning == LIBBPF_PIN_BY_NAME) map->pin_path = obj.opts.pin_root_path + "/" + name;
+    if (map->pinning == LIBBPF_PIN_BY_NAME) {
+      map->pin_path = default_pin_path(obj, *map);
+      if (map->pin_path.empty()) return fail(ENAMETOOLONG, obj.name + ": map '" + name + "': pin path too long");
+    }
     BPFXX_DEBUG("map '%s': type %u, key %u, value %u, max_entries %u, flags 0x%x\n",
                 name.c_str(), map->type, map->key_size, map->value_size, map->max_entries,
                 map->map_flags);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <utility>
 
 namespace bpfxx::object {
 namespace {
@@ -96,18 +97,13 @@ Result<void> add_data_maps(bpf_object& obj, const elf::Reader& elf) {
     map->value_size = static_cast<uint32_t>(s.size);
     map->max_entries = 1;
     map->map_flags = mk == MapKind::kRodata ? BPF_F_RDONLY_PROG : 0;
-    if (obj.btf_data) {
-      const int id = btf__find_by_name_kind(obj.btf_data.get(), map->real_name.c_str(), BTF_KIND_DATASEC);
-      if (id > 0) {
-        map->btf_value_type_id = static_cast<uint32_t>(id);
-        map->btf_var_id = static_cast<uint32_t>(id);
-      }
+    // Page-backed so the address can later become the map's memory.
+    Result<MapData> bytes = MapData::allocate(static_cast<size_t>(s.size));
+    if (!bytes) {
+      BPFXX_WARN("map '%s': %s\n", map->name.c_str(), bytes.message().c_str());
+      return bytes.failure();
     }
-    if (map->btf_value_type_id != 0 && has_global_vars(obj.btf_data.get(), map->btf_value_type_id)) {
-      map->mmapable = true;
-      map->map_flags |= BPF_F_MMAPABLE;
-    }
-    map->initial.assign(s.size, 0);
+    map->initial = std::move(*bytes);
     if (mk != MapKind::kBss) {
       Result<std::span<const uint8_t>> d = elf.data(s);
       if (!d) return d.failure();
@@ -118,6 +114,30 @@ Result<void> add_data_maps(bpf_object& obj, const elf::Reader& elf) {
     obj.maps.push_back(std::move(map));
   }
   return {};
+}
+
+void settle_data_maps(bpf_object& obj) {
+  if (!obj.btf_data) return;
+  const ::btf* b = obj.btf_data.get();
+  for (auto& map : obj.maps) {
+    if (!map->is_internal()) continue;
+    const int id = btf__find_by_name_kind(b, map->real_name.c_str(), BTF_KIND_DATASEC);
+    if (id <= 0) continue;
+    // finalize_btf() sized every DATASEC after its section: one that still
+    // disagrees lies, and the map goes without BTF.
+    const btf_type* t = btf__type_by_id(b, static_cast<uint32_t>(id));
+    if (t->size != map->value_size) {
+      BPFXX_WARN("map '%s': BTF DATASEC '%s' has size %u, the section %u bytes; creating the map "
+                 "without BTF\n", map->name.c_str(), map->real_name.c_str(), t->size, map->value_size);
+      continue;
+    }
+    map->btf_value_type_id = static_cast<uint32_t>(id);
+    map->btf_var_id = static_cast<uint32_t>(id);
+    if (has_global_vars(b, map->btf_value_type_id)) {
+      map->mmapable = true;
+      map->map_flags |= BPF_F_MMAPABLE;
+    }
+  }
 }
 
 }  // namespace bpfxx::object

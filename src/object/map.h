@@ -6,7 +6,10 @@
 // the load phase creates the map from them (or reuses a given fd).
 #pragma once
 
+#include "object/map_data.h"
+
 #include <bpf/libbpf.h>
+#include <bpfxx/result.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -61,15 +64,20 @@ struct bpf_map {
   // BTF VAR of a user map (or DATASEC of an internal one); 0 if none.
   uint32_t btf_var_id = 0;
 
-  // Internal maps: the initial value, value_size bytes (.bss zeroed).
-  // After load it will be the live mmapped region (libbpf 1.8 semantics).
-  std::vector<uint8_t> initial;
+  // Internal maps: the value, value_size bytes (.bss zeroed) at an address
+  // that never changes between open and close except by a resize before
+  // load. After load it is the live map memory when the map is mmapable
+  // (libbpf 1.8), else the object's copy; empty for other maps.
+  bpfxx::object::MapData initial;
   bool mmapable = false;
 
   bool autocreate = true;
   bool autoattach = true;
   std::string pin_path;
   bool pinned = false;
+  // The pin at pin_path was made by the running load (not reused, not made
+  // by bpf_map__pin()): a failed load removes it again.
+  bool pinned_by_load = false;
 
   // Map-in-map: the inner-map template parsed from __array(values, ...).
   std::unique_ptr<bpf_map> inner;
@@ -93,3 +101,17 @@ struct bpf_map {
   // refuse with -EBUSY from then on.
   bool created() const noexcept { return fd >= 0; }
 };
+
+namespace bpfxx::object {
+
+// Makes map use the existing kernel map behind fd (bpf_map__reuse_fd(),
+// pinned-map reuse): fd is duplicated (close-on-exec, above the standard
+// streams) and the definition taken from info, the kernel's description of
+// it. Any fd the map had is closed.
+Result<void> adopt_map_fd(bpf_map& map, int fd, const struct bpf_map_info& info);
+
+// A ring buffer's max_entries as the kernel wants it: a power-of-two number
+// of pages, rounded up (libbpf adjusts it the same way); 0 stays 0.
+uint32_t ringbuf_size(uint32_t max_entries);
+
+}  // namespace bpfxx::object

@@ -43,10 +43,10 @@ struct OpenOptions {
 };
 
 struct BtfDeleter {
-  void operator()(btf* b) const noexcept { btf__free(b); }
+  void operator()(::btf* b) const noexcept { btf__free(b); }
 };
 struct BtfExtDeleter {
-  void operator()(btf_ext* b) const noexcept { btf_ext__free(b); }
+  void operator()(::btf_ext* b) const noexcept { btf_ext__free(b); }
 };
 
 // Kind of a section that carries data, as open classifies it.

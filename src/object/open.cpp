@@ -4,6 +4,7 @@
 #include "elf/elf_reader.h"
 #include "object/btf_maps.h"
 #include "object/data_maps.h"
+#include "object/load.h"
 #include "object/object.h"
 #include "sys/kernel.h"
 
@@ -40,6 +41,11 @@ class Opener {
     if (auto r = add_data_maps(obj_, elf_); !r) return r;
     if (auto r = collect_externs(); !r) return r;
     if (auto r = collect_relocations(); !r) return r;
+    // Last, so that the checks above name what is wrong first; the layout
+    // it fixes (and hidden globals made static) decides data maps' BTF and
+    // whether they are mmapable.
+    if (auto r = finalize_btf(obj_); !r) return r;
+    settle_data_maps(obj_);
     return {};
   }
 
@@ -441,9 +447,11 @@ bpf_map::~bpf_map() {
 }
 bpf_program::~bpf_program() {
   if (fd >= 0) bpfxx::sys::kernel().close(fd);
+  if (attach_btf_obj_fd >= 0) bpfxx::sys::kernel().close(attach_btf_obj_fd);
 }
 bpf_object::~bpf_object() {
-  // Programs and maps go first (they may refer to the object), then the token.
+  // Programs and maps go first (they may refer to the object), then the
+  // token; the BTF object closes its own fd.
   programs.clear();
   maps.clear();
   if (token_fd > 0) bpfxx::sys::kernel().close(token_fd);

@@ -50,6 +50,24 @@ struct bpf_program {
   int attach_prog_fd = 0;
   std::string attach_func_name;
 
+  // Filled by link_programs() for the final instruction layout (main
+  // program first, appended subprograms after): .BTF.ext records with
+  // instruction offsets rebased, in the kernel's record layout.
+  std::vector<bpf_func_info> func_info;
+  std::vector<bpf_line_info> line_info;
+  // Where each appended subprogram starts in insns (for messages).
+  struct Appended {
+    const bpf_program* subprog;
+    uint32_t insn_off;
+  };
+  std::vector<Appended> appended;
+  // link_programs() has run: insns are final (relocated, subprograms in).
+  bool linked = false;
+
+  // Resolved by load_programs() for BTF-targeted programs.
+  uint32_t attach_btf_id = 0;
+  int attach_btf_obj_fd = -1;  // module BTF fd owned by the program; -1 for vmlinux
+
   // The kernel's fd once loaded; -1 before. Closed with the program.
   int fd = -1;
 

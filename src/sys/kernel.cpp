@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
@@ -89,6 +90,10 @@ int Kernel::mount(const char* source, const char* target, const char* fstype, un
 }
 
 int Kernel::statfs(const char* path, struct statfs* buf) { return checked(::statfs(path, buf)); }
+
+int Kernel::mkdir(const char* path, mode_t mode) { return checked(::mkdir(path, mode)); }
+
+int Kernel::unlink(const char* path) { return checked(::unlink(path)); }
 
 int Kernel::uname(struct utsname* buf) { return checked(::uname(buf)); }
 

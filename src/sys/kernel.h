@@ -53,6 +53,8 @@ class Kernel {
   virtual int mount(const char* source, const char* target, const char* fstype,
                     unsigned long flags, const void* data);
   virtual int statfs(const char* path, struct statfs* buf);
+  virtual int mkdir(const char* path, mode_t mode);
+  virtual int unlink(const char* path);
   virtual int uname(struct utsname* buf);
   virtual int getrlimit(int resource, struct rlimit* rlim);
   virtual int setrlimit(int resource, const struct rlimit* rlim);

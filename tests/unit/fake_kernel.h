@@ -82,6 +82,8 @@ class FakeKernel : public bpfxx::sys::Kernel {
   ssize_t recvmsg(int, struct msghdr*, int) override { return other(); }
   int mount(const char*, const char*, const char*, unsigned long, const void*) override { return other(); }
   int statfs(const char*, struct statfs*) override { return other(); }
+  int mkdir(const char*, mode_t) override { return other(); }
+  int unlink(const char*) override { return other(); }
   int uname(struct utsname*) override { return other(); }
   int getrlimit(int, struct rlimit*) override { return other(); }
   int setrlimit(int, const struct rlimit*) override { return other(); }

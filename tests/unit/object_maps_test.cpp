@@ -5,6 +5,7 @@
 
 #include "fake_kernel.h"
 #include "object/data_maps.h"
+#include "object/map_data.h"
 #include "object/object.h"
 #include "object_test_util.h"
 
@@ -345,6 +346,136 @@ TEST(ObjectMaps, UnknownAttributeNeedsRelaxedMaps) {
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(bpf_map__max_entries(m), 2u);
   EXPECT_EQ(bpf_map__value_size(m), 8u);
+}
+
+}  // namespace
+
+namespace {
+
+using bpfxx::object::MapData;
+
+TEST(ObjectMapData, StaysPutWhileItsPagesSuffice) {
+  const size_t page = bpfxx::object::page_size();
+  auto d = MapData::allocate(5);
+  ASSERT_TRUE(d.ok());
+  uint8_t* p = d->data();
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(d->size(), 5u);
+  EXPECT_EQ(d->mapped_size(), page);
+  EXPECT_FALSE(d->kernel_mapped());
+  for (size_t i = 0; i < 5; i++) EXPECT_EQ(p[i], 0) << i;
+  std::memcpy(p, "abcde", 5);
+
+  ASSERT_TRUE(d->resize(100).ok());
+  EXPECT_EQ(d->data(), p);
+  EXPECT_EQ(std::memcmp(p, "abcde", 5), 0);
+  for (size_t i = 5; i < 100; i++) ASSERT_EQ(p[i], 0) << i;
+  // Shrinking then growing again shows zeroes, not the old bytes.
+  ASSERT_TRUE(d->resize(3).ok());
+  ASSERT_TRUE(d->resize(10).ok());
+  EXPECT_EQ(std::memcmp(p, "abc\0\0\0\0\0\0\0", 10), 0);
+
+  // More pages: the bytes move, kept and zero-extended.
+  ASSERT_TRUE(d->resize(page + 1).ok());
+  EXPECT_EQ(d->size(), page + 1);
+  EXPECT_EQ(d->mapped_size(), 2 * page);
+  EXPECT_EQ(std::memcmp(d->data(), "abc", 3), 0);
+  EXPECT_EQ(d->data()[page], 0);
+
+  EXPECT_FALSE(d->resize(0).ok());
+  EXPECT_FALSE(MapData::allocate(0).ok());
+
+  MapData moved = std::move(*d);
+  EXPECT_TRUE(d->empty());
+  EXPECT_EQ(moved.size(), page + 1);
+}
+
+TEST(ObjectMapData, FailedKernelMappingKeepsTheBytes) {
+  auto d = MapData::allocate(16);
+  ASSERT_TRUE(d.ok());
+  uint8_t* p = d->data();
+  std::memcpy(p, "0123456789abcdef", 16);
+  bpfxx::test::FakeKernel fake;  // every mmap fails with ENOSYS
+  {
+    bpfxx::test::ScopedKernel scope(&fake);
+    auto r = d->map_kernel(42, false);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error(), ENOSYS);
+  }
+  EXPECT_EQ(fake.other_calls, 1);
+  EXPECT_FALSE(d->kernel_mapped());
+  EXPECT_EQ(d->data(), p);
+  EXPECT_EQ(std::memcmp(p, "0123456789abcdef", 16), 0);
+  p[0] = 'x';  // still writable memory
+  EXPECT_TRUE(d->make_private().ok()) << "a no-op on private memory";
+}
+
+TEST(ObjectMaps, InitialValueFollowsAResize) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr);
+  bpf_map* data = bpf_object__find_map_by_name(obj.get(), ".data");
+  ASSERT_NE(data, nullptr);
+  size_t sz = 0;
+  auto* p = static_cast<uint8_t*>(bpf_map__initial_value(data, &sz));
+  ASSERT_EQ(sz, 8u);
+  uint8_t before[8];
+  std::memcpy(before, p, 8);
+  // Within the same page the pointer users took stays valid.
+  ASSERT_EQ(bpf_map__set_value_size(data, 64), 0);
+  EXPECT_EQ(bpf_map__initial_value(data, &sz), p);
+  EXPECT_EQ(sz, 64u);
+  EXPECT_EQ(bpf_map__value_size(data), 64u);
+  EXPECT_EQ(std::memcmp(p, before, 8), 0);
+  EXPECT_EQ(p[63], 0);
+  // Its last variable is no array, so the BTF cannot describe the new
+  // size: the map loses its BTF types (libbpf's rule).
+  EXPECT_EQ(bpf_map__btf_value_type_id(data), 0u);
+  // Beyond it the bytes move with their contents.
+  const size_t big = 3 * bpfxx::object::page_size();
+  ASSERT_EQ(bpf_map__set_value_size(data, static_cast<__u32>(big)), 0);
+  auto* q = static_cast<uint8_t*>(bpf_map__initial_value(data, &sz));
+  EXPECT_EQ(sz, big);
+  EXPECT_EQ(std::memcmp(q, before, 8), 0);
+  // set_initial_value wants the new size exactly.
+  std::vector<uint8_t> fill(big, 0xab);
+  EXPECT_EQ(bpf_map__set_initial_value(data, fill.data(), 8), -EINVAL);
+  EXPECT_EQ(bpf_map__set_initial_value(data, fill.data(), big), 0);
+  EXPECT_EQ(q[big - 1], 0xab);
+  // Only an array's data can be resized.
+  ASSERT_EQ(bpf_map__set_type(data, BPF_MAP_TYPE_HASH), 0);
+  EXPECT_EQ(bpf_map__set_value_size(data, 16), -EOPNOTSUPP);
+}
+
+TEST(ObjectMaps, TypedOperationsNeedALoadedObject) {
+  ObjectPtr obj = open_maps();
+  ASSERT_NE(obj, nullptr);
+  bpf_map* h = bpf_object__find_map_by_name(obj.get(), "typed_hash");
+  ASSERT_NE(h, nullptr);
+  uint8_t key[16] = {};
+  uint64_t value = 0;
+  errno = 0;
+  EXPECT_EQ(bpf_map__lookup_elem(h, key, sizeof key, &value, sizeof value, 0), -ENOENT);
+  EXPECT_EQ(errno, ENOENT);
+  EXPECT_EQ(bpf_map__update_elem(h, key, sizeof key, &value, sizeof value, 0), -ENOENT);
+  EXPECT_EQ(bpf_map__delete_elem(h, key, sizeof key, 0), -ENOENT);
+  EXPECT_EQ(bpf_map__get_next_key(h, nullptr, key, sizeof key), -ENOENT);
+  EXPECT_EQ(bpf_map__lookup_and_delete_elem(h, key, sizeof key, &value, sizeof value, 0), -ENOENT);
+  // Pinning needs a created map too.
+  EXPECT_EQ(bpf_map__pin(h, nullptr), -EINVAL);
+  EXPECT_EQ(bpf_object__pin_maps(obj.get(), "/sys/fs/bpf/x"), -ENOENT);
+  EXPECT_EQ(bpf_object__pin_programs(obj.get(), "/sys/fs/bpf/x"), -ENOENT);
+}
+
+TEST(ObjectMaps, RingbufMaxEntriesIsRounded) {
+  using bpfxx::object::ringbuf_size;
+  const uint32_t page = static_cast<uint32_t>(bpfxx::object::page_size());
+  EXPECT_EQ(ringbuf_size(0), 0u);
+  EXPECT_EQ(ringbuf_size(1), page);
+  EXPECT_EQ(ringbuf_size(page), page);
+  EXPECT_EQ(ringbuf_size(page + 1), 2 * page);
+  EXPECT_EQ(ringbuf_size(3 * page), 4 * page);
+  EXPECT_EQ(ringbuf_size(8 * page), 8 * page);
+  EXPECT_EQ(ringbuf_size(0xffffffffu), 0xffffffffu) << "no fitting size: left to the kernel";
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+// bpf_object__prepare() / bpf_object__load(): the steps of load.h in order,
+// with everything released when one fails.
+#include "object/load.h"
+
+#include "base/log.h"
+#include "sys/kernel.h"
+#include "sys/memlock.h"
+
+namespace bpfxx::object {
+namespace {
+
+Result<void> run_prepare_steps(bpf_object& obj) {
+  // Old kernels charge maps and programs to RLIMIT_MEMLOCK.
+  sys::bump_memlock_rlimit();
+  if (auto r = prepare_token(obj); !r) return r;
+  if (auto r = upload_btf(obj); !r) return r;
+  if (auto r = create_maps(obj); !r) return r;
+  if (auto r = link_programs(obj); !r) return r;
+  return {};
+}
+
+}  // namespace
+
+Result<void> prepare(bpf_object& obj) {
+  if (obj.state != State::kOpened) {
+    BPFXX_WARN("object '%s': already %s\n", obj.name.c_str(),
+               obj.state == State::kLoaded ? "loaded" : "prepared");
+    return fail(EINVAL, obj.name + ": already prepared");
+  }
+  Result<void> r = run_prepare_steps(obj);
+  if (!r) {
+    release(obj);
+    obj.state = State::kLoaded;  // as after a failed load: no second attempt
+    return r;
+  }
+  obj.state = State::kPrepared;
+  return {};
+}
+
+Result<void> load(bpf_object& obj) {
+  if (obj.state == State::kLoaded) {
+    BPFXX_WARN("object '%s': already loaded\n", obj.name.c_str());
+    return fail(EINVAL, obj.name + ": already loaded");
+  }
+  if (obj.state == State::kOpened) {
+    if (auto r = prepare(obj); !r) return r;
+  }
+  Result<void> r = load_programs(obj);
+  if (r) r = fill_prog_slots(obj);
+  if (!r) {
+    release(obj);
+    // A failed load cannot be retried: the relocated programs and the
+    // released maps no longer match what a second attempt would need.
+    obj.state = State::kLoaded;
+    return r;
+  }
+  obj.state = State::kLoaded;
+  return {};
+}
+
+void release(bpf_object& obj) {
+  sys::Kernel& k = sys::kernel();
+  for (auto& p : obj.programs) {
+    if (p->fd >= 0) k.close(p->fd);
+    p->fd = -1;
+    if (p->attach_btf_obj_fd >= 0) k.close(p->attach_btf_obj_fd);
+    p->attach_btf_obj_fd = -1;
+  }
+  release_maps(obj);
+  if (obj.btf_data && btf__fd(obj.btf_data.get()) >= 0) {
+    k.close(btf__fd(obj.btf_data.get()));
+    btf__set_fd(obj.btf_data.get(), -1);
+  }
+  if (obj.token_fd > 0) k.close(obj.token_fd);
+  obj.token_fd = -1;
+}
+
+}  // namespace bpfxx::object
