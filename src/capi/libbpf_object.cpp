@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -75,7 +76,11 @@ bool take_opts(const bpf_object_open_opts* opts, bpfxx::object::OpenOptions& o) 
     BPFXX_WARN("bpf_object_open_opts: kernel_log_buf and kernel_log_size must be set together\n");
     return false;
   }
-  if (const char* t = BPFXX_OPTS_GET(opts, bpf_token_path, nullptr)) {
+  // The token path: the options', else the environment's (read at open,
+  // as libbpf does); an empty one turns tokens off.
+  const char* t = BPFXX_OPTS_GET(opts, bpf_token_path, nullptr);
+  if (t == nullptr) t = std::getenv("LIBBPF_BPF_TOKEN_PATH");
+  if (t != nullptr) {
     o.has_token_path = true;
     o.bpf_token_path = t;
   }

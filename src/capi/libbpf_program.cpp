@@ -28,7 +28,8 @@ const char* bpf_program__section_name(const struct bpf_program* prog) { return p
 bool bpf_program__autoload(const struct bpf_program* prog) { return prog->autoload; }
 
 int bpf_program__set_autoload(struct bpf_program* prog, bool autoload) {
-  if (locked(prog)) return err(-EINVAL);  // libbpf answers -EINVAL here
+  // Once prepared, a program turned on now would load unrelocated.
+  if (prog->obj != nullptr && prog->obj->state >= bpfxx::object::State::kPrepared) return err(-EINVAL);
   prog->autoload = autoload;
   return 0;
 }
@@ -46,6 +47,13 @@ int bpf_program__set_insns(struct bpf_program* prog, struct bpf_insn* new_insns,
   if (new_insns == nullptr || new_insn_cnt == 0) return err(-EINVAL);
   return guard([&] {
     prog->insns.assign(new_insns, new_insns + new_insn_cnt);
+    // The caller's instructions are final: the relocations and .BTF.ext
+    // records of the file's no longer describe them.
+    prog->relos.clear();
+    prog->func_info.clear();
+    prog->line_info.clear();
+    prog->appended.clear();
+    prog->user_insns = true;
     return 0;
   });
 }

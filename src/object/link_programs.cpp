@@ -10,7 +10,6 @@
 #include "base/log.h"
 #include "btf/ext.h"
 #include "object/load.h"
-#include "sys/features.h"
 
 #include <algorithm>
 #include <cstring>
@@ -23,15 +22,54 @@ namespace {
 constexpr uint8_t kLdImm64 = BPF_LD | BPF_IMM | BPF_DW;
 constexpr uint8_t kCallInsn = BPF_JMP | BPF_CALL;
 constexpr int32_t kInsnSize = sizeof(bpf_insn);
+// The most instructions the kernel loads in one program
+// (BPF_COMPLEXITY_LIMIT_INSNS): a bound on what appending may build.
+constexpr size_t kMaxInsns = 1000000;
 
 bool is_pseudo_call(const bpf_insn& in) {
   return in.code == kCallInsn && in.src_reg == BPF_PSEUDO_CALL;
 }
 bool is_pseudo_func(const bpf_insn& in) { return in.code == kLdImm64 && in.src_reg == BPF_PSEUDO_FUNC; }
 
+// What every entry program's linking looks up, gathered once per object.
+struct LinkContext {
+  // .text functions by start instruction, for call targets.
+  std::vector<const bpf_program*> text_funcs;
+  // BTF FUNC id of an entry program -> names its exception_callback:
+  // decl tags give.
+  std::unordered_map<uint32_t, std::vector<std::string>> exception_tags;
+
+  explicit LinkContext(const bpf_object& obj) {
+    for (const auto& p : obj.programs)
+      if (p->is_subprog) text_funcs.push_back(p.get());
+    std::sort(text_funcs.begin(), text_funcs.end(),
+              [](const bpf_program* a, const bpf_program* b) { return a->sec_insn_off < b->sec_insn_off; });
+    const ::btf* b = obj.btf_data.get();
+    if (b == nullptr) return;
+    static constexpr std::string_view kTag = "exception_callback:";
+    const uint32_t n = btf__type_cnt(b);
+    for (uint32_t id = 1; id < n; id++) {
+      const btf_type* t = btf__type_by_id(b, id);
+      if (!btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1) continue;
+      const char* tag = btf__name_by_offset(b, t->name_off);
+      if (tag == nullptr || std::string_view(tag).substr(0, kTag.size()) != kTag) continue;
+      exception_tags[t->type].emplace_back(std::string_view(tag).substr(kTag.size()));
+    }
+  }
+
+  // The .text function containing instruction sec_insn of .text; NULL if none.
+  const bpf_program* text_func_at(uint32_t sec_insn) const {
+    auto it = std::upper_bound(text_funcs.begin(), text_funcs.end(), sec_insn,
+                               [](uint32_t v, const bpf_program* p) { return v < p->sec_insn_off; });
+    if (it == text_funcs.begin()) return nullptr;
+    const bpf_program* p = *(it - 1);
+    return sec_insn - p->sec_insn_off < p->insns.size() ? p : nullptr;
+  }
+};
+
 class Linker {
  public:
-  Linker(bpf_object& obj, bpf_program& prog) : obj_(obj), prog_(prog) {}
+  Linker(bpf_object& obj, bpf_program& prog, const LinkContext& ctx) : obj_(obj), prog_(prog), ctx_(ctx) {}
 
   Result<void> run() {
     out_ = prog_.insns;
@@ -67,8 +105,8 @@ class Linker {
   // The .text function starting at instruction `sec_insn` of .text,
   // appended to out_ on first use; its start in out_.
   Result<uint32_t> place_subprog(uint32_t sec_insn, const bpf_program& from, uint32_t at) {
-    const bpf_program* sub = obj_.program_at(obj_.text_shndx, sec_insn);
-    if (sub == nullptr || !sub->is_subprog)
+    const bpf_program* sub = ctx_.text_func_at(sec_insn);
+    if (sub == nullptr)
       return bad(LIBBPF_ERRNO__RELOC, "instruction #" + std::to_string(at) + " of '" + from.name +
                                           "' refers to .text instruction #" + std::to_string(sec_insn) +
                                           ", which is in no function");
@@ -77,8 +115,9 @@ class Linker {
                                           "' jumps into the middle of '" + sub->name + "'");
     if (auto it = starts_.find(sub); it != starts_.end()) return it->second;
     const auto start = static_cast<uint32_t>(out_.size());
-    if (out_.size() + sub->insns.size() > UINT32_MAX / kInsnSize)
-      return bad(E2BIG, "too many instructions with subprograms appended");
+    if (out_.size() + sub->insns.size() > kMaxInsns)
+      return bad(E2BIG, "more than the kernel's " + std::to_string(kMaxInsns) +
+                            " instructions with its subprograms appended");
     out_.insert(out_.end(), sub->insns.begin(), sub->insns.end());
     starts_.emplace(sub, start);
     prog_.appended.push_back({sub, start});
@@ -91,39 +130,42 @@ class Linker {
   // kernel finds it through func_info.
   Result<void> add_exception_callback() {
     const ::btf* b = obj_.btf_data.get();
-    if (b == nullptr) return {};
+    if (b == nullptr || ctx_.exception_tags.empty()) return {};
     const int func_id = btf__find_by_name_kind(b, prog_.name.c_str(), BTF_KIND_FUNC);
     if (func_id <= 0) return {};
-    static constexpr std::string_view kTag = "exception_callback:";
-    const uint32_t n = btf__type_cnt(b);
-    for (uint32_t id = 1; id < n; id++) {
-      const btf_type* t = btf__type_by_id(b, id);
-      if (!btf_is_decl_tag(t) || t->type != static_cast<uint32_t>(func_id) ||
-          btf_decl_tag(t)->component_idx != -1)
-        continue;
-      const char* tag = btf__name_by_offset(b, t->name_off);
-      if (tag == nullptr || std::string_view(tag).substr(0, kTag.size()) != kTag) continue;
-      const std::string_view cb_name = std::string_view(tag).substr(kTag.size());
-      const bpf_program* cb = nullptr;
-      for (const auto& p : obj_.programs)
-        if (p->is_subprog && p->name == cb_name) cb = p.get();
-      if (cb == nullptr)
-        return bad(ENOENT, "exception callback '" + std::string(cb_name) + "' is not a function of .text");
-      if (auto r = place_subprog(cb->sec_insn_off, prog_, 0); !r) return r.failure();
-    }
+    auto tags = ctx_.exception_tags.find(static_cast<uint32_t>(func_id));
+    if (tags == ctx_.exception_tags.end()) return {};
+    if (tags->second.size() > 1)
+      return bad(E2BIG, "more than one exception callback ('" + tags->second[0] + "', '" + tags->second[1] + "')");
+    const std::string& cb_name = tags->second[0];
+    const bpf_program* cb = nullptr;
+    for (const bpf_program* p : ctx_.text_funcs)
+      if (p->name == cb_name) cb = p;
+    if (cb == nullptr) return bad(ENOENT, "exception callback '" + cb_name + "' is not a function of .text");
+    // The kernel finds it by name among global functions.
+    const int cb_func = btf__find_by_name_kind(b, cb_name.c_str(), BTF_KIND_FUNC);
+    const btf_type* ft = cb_func > 0 ? btf__type_by_id(b, static_cast<uint32_t>(cb_func)) : nullptr;
+    if (cb->mark_btf_static || ft == nullptr || btf_vlen(ft) != BTF_FUNC_GLOBAL)
+      return bad(EINVAL, "exception callback '" + cb_name + "' must be a global, not hidden, function");
+    if (auto r = place_subprog(cb->sec_insn_off, prog_, 0); !r) return r.failure();
     return {};
-  }
-
-  const Relocation* relo_at(const bpf_program& fn, uint32_t idx) const {
-    for (const Relocation& r : fn.relos)
-      if (r.insn_idx == idx) return &r;
-    return nullptr;
   }
 
   Result<void> patch(const Placed& p) {
     const bpf_program& fn = *p.fn;
-    // Relocations first: map and data loads, externs.
+    // The relocation of each instruction, found in one pass (a function
+    // may have many thousands of both).
+    std::vector<const Relocation*> relo_of(fn.insns.size(), nullptr);
     for (const Relocation& r : fn.relos) {
+      // Open checked these against the file's instructions; a program's
+      // instructions may have been replaced since (bpf_program__set_insns).
+      const bool wide = r.kind != RelocKind::kCall && r.kind != RelocKind::kExternCall;
+      if (r.insn_idx >= fn.insns.size() || (wide && r.insn_idx + 1 >= fn.insns.size()))
+        return bad(LIBBPF_ERRNO__RELOC, "relocation of instruction #" + std::to_string(r.insn_idx) + " of '" +
+                                            fn.name + "' is past its " + std::to_string(fn.insns.size()) +
+                                            " instructions");
+      relo_of[r.insn_idx] = &r;
+      // Map and data loads and externs first (kfunc calls too).
       if (r.kind == RelocKind::kCall || r.kind == RelocKind::kSubprogAddr) continue;
       if (auto res = patch_data(fn, r, p.off + r.insn_idx); !res) return res;
     }
@@ -131,8 +173,7 @@ class Linker {
     // calls between static functions of .text may carry none.
     for (uint32_t i = 0; i < fn.insns.size(); i++) {
       const bpf_insn& orig = fn.insns[i];
-      const Relocation* r = relo_at(fn, i);
-      // Map, data and extern relocations (kfunc calls too) are done above.
+      const Relocation* r = relo_of[i];
       if (r != nullptr && r->kind != RelocKind::kCall && r->kind != RelocKind::kSubprogAddr) continue;
       const bool call = is_pseudo_call(orig) || (r != nullptr && r->kind == RelocKind::kCall);
       const bool addr = is_pseudo_func(orig) || (r != nullptr && r->kind == RelocKind::kSubprogAddr);
@@ -142,7 +183,11 @@ class Linker {
         target = r->sym_off / kInsnSize + orig.imm + 1;
       } else if (r != nullptr && r->kind == RelocKind::kSubprogAddr) {
         target = (r->sym_off + orig.imm) / kInsnSize;
-      } else if (r == nullptr && fn.sec_idx == obj_.text_shndx) {
+      } else if (addr) {
+        // The compiler always relocates a function's address.
+        return bad(LIBBPF_ERRNO__RELOC, "instruction #" + std::to_string(i) + " of '" + fn.name +
+                                            "' takes a function's address without a relocation");
+      } else if (fn.sec_idx == obj_.text_shndx) {
         target = int64_t{fn.sec_insn_off} + i + orig.imm + 1;
       } else {
         return bad(LIBBPF_ERRNO__RELOC, "instruction #" + std::to_string(i) + " of '" + fn.name +
@@ -253,7 +298,7 @@ class Linker {
     const bpf_program& fn = *p.fn;
     for (const bpfxx::btf::ExtSection& s : info.sections) {
       const char* sname = btf__name_by_offset(b, s.sec_name_off);
-      if (sname == nullptr || fn.sec_name != sname) continue;
+      if (sname == nullptr || fn.elf_sec_name != sname) continue;
       for (uint32_t i = 0; i < s.num; i++) {
         const auto* rec = info.record<uint32_t>(s, i);
         const uint32_t byte_off = rec[0];
@@ -267,6 +312,7 @@ class Linker {
 
   bpf_object& obj_;
   bpf_program& prog_;
+  const LinkContext& ctx_;
   std::vector<bpf_insn> out_;
   std::unordered_map<const bpf_program*, uint32_t> starts_;
   std::vector<Placed> pending_;
@@ -275,10 +321,15 @@ class Linker {
 }  // namespace
 
 Result<void> link_programs(bpf_object& obj) {
+  const LinkContext ctx(obj);
   for (auto& p : obj.programs) {
     if (p->is_subprog || !p->autoload) continue;
     p->appended.clear();
-    Linker l(obj, *p);
+    if (p->user_insns) {
+      p->linked = true;
+      continue;
+    }
+    Linker l(obj, *p, ctx);
     if (auto r = l.run(); !r) return r;
     BPFXX_DEBUG("prog '%s': linked: %zu instructions, %zu subprograms, %zu func_info, %zu line_info\n",
                 p->name.c_str(), p->insns.size(), p->appended.size(), p->func_info.size(),

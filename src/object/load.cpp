@@ -21,20 +21,35 @@ Result<void> run_prepare_steps(bpf_object& obj) {
 
 }  // namespace
 
+// Runs step; whatever way it fails -- a failed Result or an exception such
+// as bad_alloc -- what the load created is released and the object is left
+// in the loaded state (no second attempt), like libbpf's failed load.
+template <class Step>
+Result<void> all_or_nothing(bpf_object& obj, Step&& step) {
+  Result<void> r;
+  try {
+    r = step();
+  } catch (...) {
+    release(obj);
+    obj.state = State::kLoaded;
+    throw;
+  }
+  if (!r) {
+    release(obj);
+    obj.state = State::kLoaded;
+  }
+  return r;
+}
+
 Result<void> prepare(bpf_object& obj) {
   if (obj.state != State::kOpened) {
     BPFXX_WARN("object '%s': already %s\n", obj.name.c_str(),
                obj.state == State::kLoaded ? "loaded" : "prepared");
     return fail(EINVAL, obj.name + ": already prepared");
   }
-  Result<void> r = run_prepare_steps(obj);
-  if (!r) {
-    release(obj);
-    obj.state = State::kLoaded;  // as after a failed load: no second attempt
-    return r;
-  }
-  obj.state = State::kPrepared;
-  return {};
+  Result<void> r = all_or_nothing(obj, [&] { return run_prepare_steps(obj); });
+  if (r) obj.state = State::kPrepared;
+  return r;
 }
 
 Result<void> load(bpf_object& obj) {
@@ -45,17 +60,12 @@ Result<void> load(bpf_object& obj) {
   if (obj.state == State::kOpened) {
     if (auto r = prepare(obj); !r) return r;
   }
-  Result<void> r = load_programs(obj);
-  if (r) r = fill_prog_slots(obj);
-  if (!r) {
-    release(obj);
-    // A failed load cannot be retried: the relocated programs and the
-    // released maps no longer match what a second attempt would need.
-    obj.state = State::kLoaded;
-    return r;
-  }
+  Result<void> r = all_or_nothing(obj, [&]() -> Result<void> {
+    if (auto s = load_programs(obj); !s) return s;
+    return fill_prog_slots(obj);
+  });
   obj.state = State::kLoaded;
-  return {};
+  return r;
 }
 
 void release(bpf_object& obj) {

@@ -171,12 +171,14 @@ class ProgramLoader {
       o.log_size = static_cast<__u32>(own_log_.size());
       o.log_level = level;
     }
+    // What a buffer holds from before (another program's log) is not
+    // this load's: a load refused before the verifier writes nothing.
+    if (o.log_buf != nullptr && o.log_size > 0) o.log_buf[0] = '\0';
     int fd = load_once(o);
     const bool own = o.log_buf != nullptr && o.log_buf == own_log_.data();
     if (fd >= 0 && !own) return fd;
     const size_t used = o.log_buf != nullptr ? strnlen(o.log_buf, o.log_size) : 0;
-    const bool cut = o.log_buf != nullptr &&
-                     (fd == -ENOSPC || o.log_true_size > o.log_size || used + 1 >= o.log_size);
+    const bool cut = o.log_buf != nullptr && log_cut(fd, o, used);
     if (fd >= 0 || (o.log_buf != nullptr && used > 0 && !cut)) {
       // Loaded with a complete log, or refused with one: nothing to repeat.
       log_text_.assign(o.log_buf, used);
@@ -186,6 +188,15 @@ class ProgramLoader {
     // Refused without a (whole) log, or loaded but the caller's buffer was
     // too small for the log (ENOSPC): again, with room for all of it.
     return reload_with_full_log(o, level != 0 ? level : 1, user_buf, user_size);
+  }
+
+  // Whether the kernel had more log than the buffer took. Kernels since 6.4
+  // say how much they had (log_true_size, NUL included); older ones only
+  // show a full buffer.
+  static bool log_cut(int fd, const bpf_prog_load_opts& o, size_t used) {
+    if (fd == -ENOSPC) return true;
+    if (o.log_true_size != 0) return o.log_true_size > o.log_size;
+    return used + 1 >= o.log_size;
   }
 
   // Repeats the load with an own buffer large enough for the whole log;
@@ -202,8 +213,11 @@ class ProgramLoader {
       o.log_true_size = 0;
       fd = load_once(o);
       const size_t used = strnlen(own_log_.data(), size);
-      const bool cut = fd == -ENOSPC || o.log_true_size > size || used + 1 >= size;
-      if (!cut || size == kMaxLogSize) break;
+      if (!log_cut(fd, o, used) || size == kMaxLogSize) break;
+      if (fd >= 0) {
+        // Loaded, yet the log did not fit: keep the program, not the log.
+        break;
+      }
       size = o.log_true_size > size ? o.log_true_size : size * 4;
     }
     log_text_.assign(own_log_.data(), strnlen(own_log_.data(), own_log_.size()));

@@ -167,7 +167,13 @@ class Opener {
         auto prog = std::make_unique<bpf_program>();
         prog->obj = &obj_;
         prog->name = name;
+        prog->elf_sec_name = sec_name;
         prog->sec_name = sec_name;
+        // SEC("?type"): a program loaded only when asked for.
+        if (!in_text && sec_name.size() > 1 && sec_name[0] == '?') {
+          prog->sec_name.erase(0, 1);
+          prog->autoload = false;
+        }
         prog->sec_idx = s->index;
         prog->sec_insn_off = static_cast<uint32_t>(sym->value / kInsnSize);
         prog->is_subprog = in_text;

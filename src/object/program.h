@@ -20,7 +20,10 @@ struct bpf_object;
 struct bpf_program {
   bpf_object* obj = nullptr;
   std::string name;
+  // The section name without a leading '?' (which only turns autoload
+  // off), and the ELF section's own name, which .BTF.ext refers to.
   std::string sec_name;
+  std::string elf_sec_name;
   uint32_t sec_idx = 0;
   // Position of the function in its section, in instructions.
   uint32_t sec_insn_off = 0;
@@ -63,6 +66,9 @@ struct bpf_program {
   std::vector<Appended> appended;
   // link_programs() has run: insns are final (relocated, subprograms in).
   bool linked = false;
+  // bpf_program__set_insns() replaced the instructions: they are loaded as
+  // given, without relocations or appended subprograms.
+  bool user_insns = false;
 
   // Resolved by load_programs() for BTF-targeted programs.
   uint32_t attach_btf_id = 0;

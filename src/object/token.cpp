@@ -11,21 +11,16 @@
 
 #include <fcntl.h>
 
-#include <cstdlib>
 #include <cstring>
 
 namespace bpfxx::object {
 
 Result<void> prepare_token(bpf_object& obj) {
+  // A path from the options or LIBBPF_BPF_TOKEN_PATH (taken at open) must
+  // work; without one the default bpffs is tried quietly.
   std::string path;
-  bool mandatory = false;
-  if (obj.opts.has_token_path) {
-    path = obj.opts.bpf_token_path;
-    mandatory = true;
-  } else if (const char* env = std::getenv("LIBBPF_BPF_TOKEN_PATH"); env != nullptr) {
-    path = env;
-    mandatory = true;
-  }
+  const bool mandatory = obj.opts.has_token_path;
+  if (mandatory) path = obj.opts.bpf_token_path;
   if (mandatory && path.empty()) {
     BPFXX_DEBUG("object '%s': BPF token disabled by an empty token path\n", obj.name.c_str());
     return {};

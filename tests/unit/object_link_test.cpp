@@ -152,4 +152,42 @@ TEST_F(LinkTest, MapThatShouldExistButDoesNotIsAnError) {
   EXPECT_NE(cap.text().find("was not created"), std::string::npos) << cap.text();
 }
 
+// Exception callbacks the kernel would refuse with a vaguer message.
+class ExceptionCallbackLinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    bytes_ = bpfxx::test::prog_bytes("load_exception_cb_bad");
+    obj_.reset(bpf_object__open_mem(bytes_.data(), bytes_.size(), nullptr));
+    ASSERT_NE(obj_, nullptr);
+    int fd = 1000;
+    for (auto& m : obj_->maps) m->fd = fd++;
+  }
+  // Links only `keep`.
+  bpfxx::Result<void> link_only(const char* keep) {
+    bpf_program* p;
+    bpf_object__for_each_program(p, obj_.get()) bpf_program__set_autoload(p, std::string(keep) == p->name);
+    return bpfxx::object::link_programs(*obj_);
+  }
+  bpfxx::test::FakeKernel fake_;
+  bpfxx::test::ScopedKernel scoped_{&fake_};
+  std::vector<uint8_t> bytes_;
+  ObjectPtr obj_;
+};
+
+TEST_F(ExceptionCallbackLinkTest, StaticCallbackIsRefused) {
+  bpfxx::test::CapturePrint cap;
+  auto r = link_only("with_static_cb");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), EINVAL);
+  EXPECT_NE(cap.text().find("exception callback 'static_cb' must be a global"), std::string::npos) << cap.text();
+}
+
+TEST_F(ExceptionCallbackLinkTest, TwoCallbacksAreRefused) {
+  bpfxx::test::CapturePrint cap;
+  auto r = link_only("with_two_cbs");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), E2BIG);
+  EXPECT_NE(cap.text().find("more than one exception callback"), std::string::npos) << cap.text();
+}
+
 }  // namespace
