@@ -948,10 +948,13 @@ LIBBPF_API int bpf_map__fd(const struct bpf_map *map);
 
 /**
  * @brief **bpf_map__reuse_fd()** makes the object use an existing map
- * instead of creating one; its definition is taken from the kernel.
+ * instead of creating one; its definition is taken from the kernel. May
+ * be called again before the object is prepared (the earlier map is
+ * dropped); a map pinned at the map's pin path still takes precedence.
  * @param map the map
  * @param fd fd of the existing map (duplicated; the caller keeps its own)
- * @return 0; negative error code on error; -EBUSY once created
+ * @return 0; negative error code on error; -EBUSY once the object is
+ * prepared or loaded
  */
 LIBBPF_API int bpf_map__reuse_fd(struct bpf_map *map, int fd);
 

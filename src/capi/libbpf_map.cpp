@@ -271,6 +271,11 @@ void* bpf_map__initial_value(const struct bpf_map* map, size_t* psize) {
 int bpf_map__set_initial_value(struct bpf_map* map, const void* data, size_t size) {
   if (map == nullptr) return err(-EINVAL);
   if (busy(map)) return err(-EBUSY);
+  if (map->is_internal() && map->real_name == ".kconfig") {
+    // Load writes the kernel's configuration there.
+    BPFXX_WARN("map '%s': its value comes from the kernel configuration\n", map->name.c_str());
+    return err(-EINVAL);
+  }
   if (map->initial.empty()) {
     BPFXX_WARN("map '%s': has no global data to set\n", map->name.c_str());
     return err(-EINVAL);
@@ -325,7 +330,12 @@ int bpf_map__set_inner_map_fd(struct bpf_map* map, int fd) {
 
 int bpf_map__reuse_fd(struct bpf_map* map, int fd) {
   if (map == nullptr || fd < 0) return err(-EINVAL);
-  if (busy(map)) return err(-EBUSY);
+  // Unlike the setters, a reused map may be given another fd until the
+  // object is prepared (libbpf 1.8): the earlier duplicate is closed.
+  if (map->obj != nullptr && map->obj->state >= bpfxx::object::State::kPrepared) {
+    BPFXX_WARN("map '%s': cannot reuse an fd once the object is prepared or loaded\n", map->name.c_str());
+    return err(-EBUSY);
+  }
   return guard([&]() -> int {
     struct bpf_map_info info;
     std::memset(&info, 0, sizeof info);

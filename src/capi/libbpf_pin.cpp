@@ -80,11 +80,15 @@ int bpf_object__pin_maps(struct bpf_object* obj, const char* path) {
     return err(-ENOENT);
   }
   return guard([&]() -> int {
-    size_t done = 0;
+    // The maps this call pins, in order: a failure removes these pins only,
+    // not those that were there before (pinned at load, reused, or by an
+    // earlier call).
+    std::vector<bpf_map*> pinned_now;
     int rc = 0;
-    for (; done < obj->maps.size(); done++) {
-      bpf_map& m = *obj->maps[done];
+    for (auto& mp : obj->maps) {
+      bpf_map& m = *mp;
       if (!m.autocreate) continue;
+      const bool was_pinned = m.pinned;
       if (path != nullptr) {
         bpfxx::Result<std::string> p = bpfxx::object::pin_path_in(path, m.name);
         if (!p) {
@@ -100,14 +104,18 @@ int bpf_object__pin_maps(struct bpf_object* obj, const char* path) {
           rc = -r.error();
           break;
         }
+      } else {
+        continue;
       }
+      if (!was_pinned && m.pinned) pinned_now.push_back(&m);
     }
     if (rc == 0) return 0;
-    // Undo the pins made by this call.
-    while (done-- > 0) {
-      bpf_map& m = *obj->maps[done];
-      if (m.pin_path.empty() || !m.pinned) continue;
-      (void)bpfxx::object::unpin_map(m, nullptr);
+    while (!pinned_now.empty()) {
+      bpf_map& m = *pinned_now.back();
+      pinned_now.pop_back();
+      if (auto r = bpfxx::object::unpin_map(m, nullptr); !r)
+        BPFXX_WARN("map '%s': removing the pin '%s' after the failure failed: %s\n", m.name.c_str(),
+                   m.pin_path.c_str(), r.message().c_str());
     }
     return err(rc);
   });

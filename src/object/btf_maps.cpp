@@ -134,6 +134,13 @@ Result<void> parse_def(const Ctx& c, uint32_t def_id, bpf_map& map, bool inner, 
     }
   }
   if (map.type == BPF_MAP_TYPE_UNSPEC) return bad(c, "map type is not set", EINVAL);
+  if (map.type == BPF_MAP_TYPE_RINGBUF || map.type == BPF_MAP_TYPE_USER_RINGBUF) {
+    // Every definition, inner templates included, so that
+    // bpf_map__max_entries() shows from open on the size the kernel gets
+    // (libbpf adjusts it at open too), and a template matches the rounded
+    // ring buffers its slots hold.
+    map.max_entries = ringbuf_size(map.max_entries);
+  }
   if (values_idx < 0) return {};
 
   // __array(values, T): T a map definition (map-in-map) or a function
@@ -174,7 +181,8 @@ Result<void> parse_def(const Ctx& c, uint32_t def_id, bpf_map& map, bool inner, 
       return bad(c, "program array value size must be 4, not " + std::to_string(map.value_size), EINVAL);
     map.value_size = 4;
   } else {
-    return bad(c, "'values' is only allowed in map-in-maps and program arrays", EINVAL);
+    return bad(c, "'values' is only allowed in map-in-maps and program arrays (type " +
+                      std::to_string(map.type) + ")", EOPNOTSUPP);
   }
   return {};
 }
@@ -249,9 +257,9 @@ Result<void> parse_map_init_relos(bpf_object& obj, const elf::Reader& elf,
   if (!relos) return relos.failure();
   for (size_t i = 0; i < relos->size(); i++) {
     const elf::Relocation& r = (*relos)[i];
-    auto relo_fail = [&](const std::string& what) -> Failure {
+    auto relo_fail = [&](const std::string& what, int err = LIBBPF_ERRNO__RELOC) -> Failure {
       BPFXX_WARN("elf: %s: .maps relo #%zu: %s\n", obj.name.c_str(), i, what.c_str());
-      return fail(LIBBPF_ERRNO__RELOC, obj.name + ": .maps relo: " + what);
+      return fail(err, obj.name + ": .maps relo: " + what);
     };
     Result<elf::Symbol> sym = elf.symbol(r.sym);
     if (!sym) return relo_fail("bad symbol index " + std::to_string(r.sym));
@@ -264,25 +272,52 @@ Result<void> parse_map_init_relos(bpf_object& obj, const elf::Reader& elf,
       }
     }
     if (outer == nullptr) return relo_fail("no map at offset " + std::to_string(r.offset));
-    if (outer->values_off < 0)
-      return relo_fail("map '" + outer->name + "' has no 'values' to initialise");
+    const std::string outer_label = "map '" + outer->name + "'";
+    // Only these two kinds of maps hold other objects; an initialiser of
+    // any other map would have nowhere to go (libbpf refuses it too).
+    const bool map_in_map = is_map_in_map(outer->type);
+    if (!map_in_map && outer->type != BPF_MAP_TYPE_PROG_ARRAY)
+      return relo_fail(outer_label + ": static 'values' need a map-in-map or program array, not map type " +
+                           std::to_string(outer->type),
+                       EINVAL);
+    if (outer->values_off < 0) return relo_fail(outer_label + " has no 'values' to initialise");
     const uint64_t rel = r.offset - outer->sec_offset;
     if (rel < static_cast<uint64_t>(outer->values_off) || (rel - outer->values_off) % 8 != 0)
-      return relo_fail("map '" + outer->name + "': relocation outside 'values'");
+      return relo_fail(outer_label + ": relocation outside 'values'");
     InitSlot slot;
     slot.index = static_cast<uint32_t>((rel - outer->values_off) / 8);
-    if (is_map_in_map(outer->type)) {
-      if (sym->shndx != obj.maps_shndx) return relo_fail("'" + std::string(sym->name) + "' is not a map");
-      if (obj.find_map(sym->name) == nullptr)
-        return relo_fail("map '" + std::string(sym->name) + "' not found");
+    const std::string sym_name(sym->name);
+    if (map_in_map) {
+      if (sym->shndx != obj.maps_shndx) return relo_fail("'" + sym_name + "' is not a map");
+      if (outer->type == BPF_MAP_TYPE_HASH_OF_MAPS && outer->key_size != 4)
+        return relo_fail(outer_label + ": a statically initialised hash of maps needs 4-byte keys, not " +
+                             std::to_string(outer->key_size),
+                         EINVAL);
+      // By the variable's name: what the symbol names at open, before any
+      // setter or reuse can rename a map.
+      size_t idx = 0;
+      while (idx < obj.maps.size() &&
+             !(obj.maps[idx]->kind == MapKind::kUser && obj.maps[idx]->real_name == sym_name))
+        idx++;
+      if (idx == obj.maps.size()) return relo_fail("map '" + sym_name + "' not found");
+      slot.target = idx;
     } else {
       const elf::Section* ts = elf.section(sym->shndx);
       if (sym->type() != elf::kSttFunc || ts == nullptr || (ts->flags & elf::kShfExecinstr) == 0)
-        return relo_fail("'" + std::string(sym->name) + "' is not a program");
+        return relo_fail("'" + sym_name + "' is not a program");
+      // The entry program that starts at the symbol (a subprogram cannot
+      // be the target of a tail call).
+      size_t idx = 0;
+      while (idx < obj.programs.size() &&
+             !(obj.programs[idx]->sec_idx == sym->shndx &&
+               uint64_t{obj.programs[idx]->sec_insn_off} * 8 == sym->value))
+        idx++;
+      if (idx == obj.programs.size() || obj.programs[idx]->is_subprog)
+        return relo_fail(outer_label + ": '" + sym_name + "' is not an entry program");
+      slot.target = idx;
       slot.is_prog = true;
     }
-    slot.target = std::string(sym->name);
-    outer->init_slots.push_back(std::move(slot));
+    outer->init_slots.push_back(slot);
   }
   return {};
 }

@@ -1,15 +1,19 @@
 // The map step of the load phase (load.h): every map the object will use is
 // made to exist in the kernel, in the object's order.
 //
-//   1. each map with autocreate: a pinned map at its pin path is reused when
-//      compatible (else the load fails naming the attribute), a map given by
-//      bpf_map__reuse_fd() is kept, any other is created (its inner-map
-//      template first, BTF types attached when the kernel takes them);
-//      global data is written into it, .rodata frozen, and the bytes behind
-//      bpf_map__initial_value() become the map's memory;
-//   2. map-in-map static slots are filled (every map exists by now);
-//   3. maps that want a pin and do not have one are pinned (losing a race to
-//      another loader pinning first means reusing its map).
+//   1. each map with autocreate: when it has a pin path, a map pinned there
+//      is reused if compatible (else the load fails naming the attribute)
+//      -- even over an fd given by bpf_map__reuse_fd(), as in libbpf 1.8;
+//      a map given by bpf_map__reuse_fd() is kept, any other is created
+//      (its inner-map template first, BTF types attached when the kernel
+//      takes them); global data is written into it, .rodata frozen, and
+//      the bytes behind bpf_map__initial_value() become the map's memory;
+//      then it is pinned if it wants a pin (losing a race to another loader
+//      pinning first means reusing its map), so that its fd is final
+//      before any map-in-map slot takes it;
+//   2. map-in-maps with static slots: the slots are filled once every map
+//      exists, whatever the declaration order, and only then is the outer
+//      map pinned (nobody sees it half filled).
 // Program-array slots wait for the programs (fill_prog_slots()).
 #include "object/load.h"
 
@@ -25,6 +29,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace bpfxx::object {
 namespace {
@@ -222,7 +227,7 @@ Result<void> populate_data_map(bpf_map& m) {
   return {};
 }
 
-// Undoes the creation of m (the pin race of pin_created_maps()).
+// Undoes the creation of m (the pin race of pin_wanted()).
 void drop_kernel_map(bpf_map& m) {
   if (auto r = m.initial.make_private(); !r)
     BPFXX_WARN("%s: %s\n", label(m).c_str(), r.message().c_str());
@@ -240,7 +245,9 @@ Result<void> create_or_reuse(bpf_object& obj, bpf_map& m) {
     BPFXX_DEBUG("%s: the kernel cannot mmap arrays; its data is copied in instead\n", label(m).c_str());
     m.map_flags &= ~static_cast<uint32_t>(BPF_F_MMAPABLE);
   }
-  if (!m.pin_path.empty() && !m.created()) {
+  if (!m.pin_path.empty()) {
+    // Also over a map given by bpf_map__reuse_fd(): the pinned map wins
+    // (libbpf 1.8), after the same compatibility check.
     if (auto r = reuse_pinned(m); !r) return r;
   }
   if (m.created()) {
@@ -255,47 +262,92 @@ Result<void> create_or_reuse(bpf_object& obj, bpf_map& m) {
   return {};
 }
 
+// The target of a map-in-map slot; NULL (after a warning) if the index
+// from open names no map.
+const bpf_map* slot_map(const bpf_object& obj, const bpf_map& m, const InitSlot& slot) {
+  if (slot.target < obj.maps.size()) return obj.maps[slot.target].get();
+  BPFXX_WARN("%s: slot [%u] refers to map #%zu, which does not exist\n", label(m).c_str(), slot.index,
+             slot.target);
+  return nullptr;
+}
+
 Result<void> fill_map_slots(bpf_object& obj, bpf_map& m) {
   for (const InitSlot& slot : m.init_slots) {
     if (slot.is_prog) continue;
-    const bpf_map* target = obj.find_map(slot.target);
-    if (target == nullptr || !target->created()) {
-      BPFXX_WARN("%s: slot [%u] holds map '%s', which %s\n", label(m).c_str(), slot.index, slot.target.c_str(),
-                 target == nullptr ? "does not exist" : "was not created");
+    const bpf_map* target = slot_map(obj, m, slot);
+    if (target == nullptr) return fail(EINVAL, label(m) + ": slot " + std::to_string(slot.index));
+    if (!target->created()) {
+      BPFXX_WARN("%s: slot [%u] holds map '%s', which was not created (autocreate is off)\n",
+                 label(m).c_str(), slot.index, target->name.c_str());
       return fail(EINVAL, label(m) + ": slot " + std::to_string(slot.index));
     }
     const uint32_t key = slot.index;
     const int value = target->fd;
     if (const int rc = bpf_map_update_elem(m.fd, &key, &value, 0); rc < 0) {
       BPFXX_WARN("%s: setting slot [%u] to map '%s' failed: %s\n", label(m).c_str(), slot.index,
-                 slot.target.c_str(), std::strerror(-rc));
+                 target->name.c_str(), std::strerror(-rc));
       return fail(-rc, label(m) + ": slot " + std::to_string(slot.index));
     }
-    BPFXX_DEBUG("%s: slot [%u] holds map '%s'\n", label(m).c_str(), slot.index, slot.target.c_str());
+    BPFXX_DEBUG("%s: slot [%u] holds map '%s'\n", label(m).c_str(), slot.index, target->name.c_str());
   }
   return {};
 }
 
+// The kernel's id of the map behind fd; 0 if it cannot be read.
+uint32_t kernel_map_id(int fd) {
+  struct bpf_map_info info;
+  std::memset(&info, 0, sizeof info);
+  __u32 len = sizeof info;
+  if (bpf_map_get_info_by_fd(fd, &info, &len) < 0) return 0;
+  return info.id;
+}
+
+// Whether the object pinned at path is the map behind fd.
+bool pinned_is(const std::string& path, int fd) {
+  const int pin_fd = bpf_obj_get(path.c_str());
+  if (pin_fd < 0) return false;
+  const uint32_t pinned_id = kernel_map_id(pin_fd);
+  sys::kernel().close(pin_fd);
+  return pinned_id != 0 && pinned_id == kernel_map_id(fd);
+}
+
+// Pins m at its pin path if it wants a pin and has none yet.
 Result<void> pin_wanted(bpf_map& m) {
   if (m.pin_path.empty() || m.pinned) return {};
-  Result<void> r = pin_map(m, nullptr);
-  if (!r && r.error() == EEXIST && !m.reused) {
-    // Another loader pinned the same path since we looked: use its map.
-    BPFXX_DEBUG("%s: '%s' was pinned meanwhile; reusing that map\n", label(m).c_str(), m.pin_path.c_str());
-    drop_kernel_map(m);
-    if (auto rr = reuse_pinned(m); !rr) return rr;
-    if (!m.created()) {
-      BPFXX_WARN("%s: the map pinned at '%s' disappeared\n", label(m).c_str(), m.pin_path.c_str());
-      return fail(ENOENT, label(m) + ": pin " + m.pin_path);
-    }
+  Result<void> r = pin_map(m, nullptr, /*warn_exists=*/false);
+  if (r) {
+    m.pinned_by_load = true;
     return {};
   }
-  if (!r) {
+  if (r.error() != EEXIST) {
     BPFXX_WARN("%s: pinning at '%s' during load failed\n", label(m).c_str(), m.pin_path.c_str());
     return r;
   }
-  m.pinned_by_load = true;
+  if (pinned_is(m.pin_path, m.fd)) {
+    // Our own map is pinned there already (pinned since we looked, e.g.
+    // by whoever gave its fd): it is pinned, though not by this load.
+    BPFXX_DEBUG("%s: already pinned at '%s'\n", label(m).c_str(), m.pin_path.c_str());
+    m.pinned = true;
+    return {};
+  }
+  // Another loader pinned its map at the path since we looked: use that
+  // one instead of ours (once: a second race is an error).
+  BPFXX_DEBUG("%s: '%s' was pinned meanwhile; reusing that map\n", label(m).c_str(), m.pin_path.c_str());
+  drop_kernel_map(m);
+  if (auto rr = reuse_pinned(m); !rr) return rr;
+  if (!m.created()) {
+    BPFXX_WARN("%s: the map pinned at '%s' disappeared\n", label(m).c_str(), m.pin_path.c_str());
+    return fail(ENOENT, label(m) + ": pin " + m.pin_path);
+  }
   return {};
+}
+
+// A map-in-map this load created with static slots to fill.
+bool has_map_slots(const bpf_map& m) {
+  if (!m.created() || m.reused || m.type == BPF_MAP_TYPE_PROG_ARRAY) return false;
+  for (const InitSlot& slot : m.init_slots)
+    if (!slot.is_prog) return true;
+  return false;
 }
 
 }  // namespace
@@ -351,6 +403,7 @@ std::string default_pin_path(const bpf_object& obj, const bpf_map& map) {
 }
 
 Result<void> create_maps(bpf_object& obj) {
+  std::vector<bpf_map*> outer_maps;
   for (auto& mp : obj.maps) {
     bpf_map& m = *mp;
     if (m.is_internal() && m.autocreate && !sys::has_feature(sys::Feature::GlobalData)) {
@@ -363,16 +416,17 @@ Result<void> create_maps(bpf_object& obj) {
       continue;
     }
     if (auto r = create_or_reuse(obj, m); !r) return r;
+    if (has_map_slots(m)) {
+      outer_maps.push_back(&m);  // pinned once its slots are filled
+      continue;
+    }
+    // Settled now: a pin race may still replace the fd, and slots must
+    // get the final one.
+    if (auto r = pin_wanted(m); !r) return r;
   }
-  // Slots are filled once every map exists, whatever the declaration order.
-  for (auto& mp : obj.maps) {
-    bpf_map& m = *mp;
-    if (!m.created() || m.reused || m.type == BPF_MAP_TYPE_PROG_ARRAY || m.init_slots.empty()) continue;
-    if (auto r = fill_map_slots(obj, m); !r) return r;
-  }
-  for (auto& mp : obj.maps) {
-    if (!mp->autocreate) continue;
-    if (auto r = pin_wanted(*mp); !r) return r;
+  for (bpf_map* m : outer_maps) {
+    if (auto r = fill_map_slots(obj, *m); !r) return r;
+    if (auto r = pin_wanted(*m); !r) return r;
   }
   return {};
 }
@@ -383,20 +437,29 @@ Result<void> fill_prog_slots(bpf_object& obj) {
     if (!m.created() || m.reused || m.type != BPF_MAP_TYPE_PROG_ARRAY) continue;
     for (const InitSlot& slot : m.init_slots) {
       if (!slot.is_prog) continue;
-      const bpf_program* prog = obj.find_program(slot.target);
-      if (prog == nullptr || prog->fd < 0) {
-        BPFXX_DEBUG("%s: slot [%u]: program '%s' is not loaded; slot left empty\n", label(m).c_str(), slot.index,
-                    slot.target.c_str());
-        continue;
+      if (slot.target >= obj.programs.size()) {
+        BPFXX_WARN("%s: slot [%u] refers to program #%zu, which does not exist\n", label(m).c_str(),
+                   slot.index, slot.target);
+        return fail(EINVAL, label(m) + ": slot " + std::to_string(slot.index));
+      }
+      const bpf_program& prog = *obj.programs[slot.target];
+      if (prog.fd < 0) {
+        // libbpf 1.8 stores the program's fd whatever it is, so a program
+        // left unloaded (autoload off) fails the load with the kernel's
+        // EBADF; the same outcome, said plainly.
+        BPFXX_WARN("%s: slot [%u] holds program '%s', which is not loaded%s\n", label(m).c_str(), slot.index,
+                   prog.name.c_str(), prog.autoload ? "" : " (autoload is off)");
+        return fail(EBADF, label(m) + ": slot " + std::to_string(slot.index) + ": program '" + prog.name +
+                               "' not loaded");
       }
       const uint32_t key = slot.index;
-      const int value = prog->fd;
+      const int value = prog.fd;
       if (const int rc = bpf_map_update_elem(m.fd, &key, &value, 0); rc < 0) {
         BPFXX_WARN("%s: setting slot [%u] to program '%s' failed: %s\n", label(m).c_str(), slot.index,
-                   slot.target.c_str(), std::strerror(-rc));
+                   prog.name.c_str(), std::strerror(-rc));
         return fail(-rc, label(m) + ": slot " + std::to_string(slot.index));
       }
-      BPFXX_DEBUG("%s: slot [%u] holds program '%s'\n", label(m).c_str(), slot.index, slot.target.c_str());
+      BPFXX_DEBUG("%s: slot [%u] holds program '%s'\n", label(m).c_str(), slot.index, prog.name.c_str());
     }
   }
   return {};

@@ -1,7 +1,9 @@
-// Internal maps of global data (.data, .rodata, .bss and dotted variants).
+// Internal maps of global data (.data, .rodata, .bss and dotted variants),
+// and the .kconfig map of kconfig externs.
 #include "object/data_maps.h"
 
 #include "base/log.h"
+#include "object/externs.h"
 
 #include <bpf/btf.h>
 
@@ -118,6 +120,9 @@ Result<void> add_data_maps(bpf_object& obj, const elf::Reader& elf) {
 
 void settle_data_maps(bpf_object& obj) {
   if (!obj.btf_data) return;
+  // .kconfig has no ELF section: its size is known only now. A failure was
+  // reported; the load then refuses the kconfig externs by name.
+  (void)add_kconfig_map(obj);
   const ::btf* b = obj.btf_data.get();
   for (auto& map : obj.maps) {
     if (!map->is_internal()) continue;

@@ -16,9 +16,10 @@ DataSecKind classify_data_section(const elf::Section& s) noexcept;
 // bytes as initial value.
 Result<void> add_data_maps(bpf_object& obj, const elf::Reader& elf);
 
-// Once the BTF is finalized: each data map's DATASEC as its BTF value type
-// (unless its size disagrees), and BPF_F_MMAPABLE when a variable is global
-// (libbpf's rule: user space reaches globals, not statics).
+// Once the BTF is finalized: the .kconfig map (when the object has kconfig
+// externs), each data map's DATASEC as its BTF value type (unless its size
+// disagrees), and BPF_F_MMAPABLE when a variable is global (libbpf's rule:
+// user space reaches globals, not statics).
 void settle_data_maps(bpf_object& obj);
 
 }  // namespace bpfxx::object

@@ -57,6 +57,19 @@ struct LinkContext {
     }
   }
 
+  // Whether an ext-info section's records are in offset order (checked
+  // once per section).
+  bool sorted(const bpfxx::btf::ExtSection& s, const bpfxx::btf::ExtInfo& info) const {
+    auto it = sorted_.find(&s);
+    if (it != sorted_.end()) return it->second;
+    bool ok = true;
+    for (uint32_t i = 1; i < s.num && ok; i++)
+      ok = *info.record<uint32_t>(s, i - 1) <= *info.record<uint32_t>(s, i);
+    sorted_.emplace(&s, ok);
+    return ok;
+  }
+  mutable std::unordered_map<const bpfxx::btf::ExtSection*, bool> sorted_;
+
   // The .text function containing instruction sec_insn of .text; NULL if none.
   const bpf_program* text_func_at(uint32_t sec_insn) const {
     auto it = std::upper_bound(text_funcs.begin(), text_funcs.end(), sec_insn,
@@ -244,9 +257,7 @@ class Linker {
                                    "' uses the arena, which this loader does not support yet");
       case RelocKind::kExternVar:
       case RelocKind::kExternCall:
-        return bad(EOPNOTSUPP, "extern '" + r.sym_name + "' (instruction #" + std::to_string(r.insn_idx) +
-                                   " of '" + fn.name + "') cannot be resolved: kconfig and ksym "
-                                   "externs are not supported yet");
+        return patch_extern(obj_, r, in);
       case RelocKind::kCall:
       case RelocKind::kSubprogAddr:
         break;
@@ -296,16 +307,30 @@ class Linker {
     if (info.rec_size == 0) return;
     const ::btf* b = obj_.btf_data.get();
     const bpf_program& fn = *p.fn;
+    const uint64_t first = uint64_t{fn.sec_insn_off} * kInsnSize;
+    const uint64_t end = first + uint64_t{fn.insns.size()} * kInsnSize;
     for (const bpfxx::btf::ExtSection& s : info.sections) {
       const char* sname = btf__name_by_offset(b, s.sec_name_off);
       if (sname == nullptr || fn.elf_sec_name != sname) continue;
-      for (uint32_t i = 0; i < s.num; i++) {
-        const auto* rec = info.record<uint32_t>(s, i);
-        const uint32_t byte_off = rec[0];
-        if (byte_off % kInsnSize != 0) continue;
-        const uint32_t sec_insn = byte_off / kInsnSize;
-        if (sec_insn < fn.sec_insn_off || sec_insn - fn.sec_insn_off >= fn.insns.size()) continue;
-        add(rec, p.off + (sec_insn - fn.sec_insn_off));
+      auto off_of = [&](uint32_t i) { return *info.record<uint32_t>(s, i); };
+      // Records come sorted by offset (compilers emit them so): start at
+      // the function's first one instead of walking the whole section,
+      // which many programs may share. Unsorted input is walked whole.
+      uint32_t i = 0;
+      if (ctx_.sorted(s, info)) {
+        uint32_t lo = 0, hi = s.num;
+        while (lo < hi) {
+          const uint32_t mid = lo + (hi - lo) / 2;
+          if (off_of(mid) < first) lo = mid + 1;
+          else hi = mid;
+        }
+        i = lo;
+      }
+      for (; i < s.num; i++) {
+        const uint32_t byte_off = off_of(i);
+        if (byte_off >= end && ctx_.sorted(s, info)) break;
+        if (byte_off % kInsnSize != 0 || byte_off < first || byte_off >= end) continue;
+        add(info.record<uint32_t>(s, i), p.off + (byte_off / kInsnSize - fn.sec_insn_off));
       }
     }
   }

@@ -3,6 +3,7 @@
 #include "object/load.h"
 
 #include "base/log.h"
+#include "object/externs.h"
 #include "sys/kernel.h"
 #include "sys/memlock.h"
 
@@ -14,6 +15,8 @@ Result<void> run_prepare_steps(bpf_object& obj) {
   sys::bump_memlock_rlimit();
   if (auto r = prepare_token(obj); !r) return r;
   if (auto r = upload_btf(obj); !r) return r;
+  if (auto r = resolve_externs(obj); !r) return r;
+  if (auto r = relocate_core(obj); !r) return r;
   if (auto r = create_maps(obj); !r) return r;
   if (auto r = link_programs(obj); !r) return r;
   return {};
@@ -77,6 +80,7 @@ void release(bpf_object& obj) {
     p->attach_btf_obj_fd = -1;
   }
   release_maps(obj);
+  release_externs(obj);
   if (obj.btf_data && btf__fd(obj.btf_data.get()) >= 0) {
     k.close(btf__fd(obj.btf_data.get()));
     btf__set_fd(obj.btf_data.get(), -1);

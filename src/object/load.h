@@ -11,6 +11,10 @@
 //                  give one (token.cpp)
 //   resolve_externs (next issue: kconfig and ksym values)
 //   upload_btf     sanitized for the running kernel, loaded (btf_upload.cpp)
+//   resolve_externs  kconfig values into the .kconfig map, ksym addresses
+//                  and BTF ids, kfuncs (externs.cpp)
+//   relocate_core  CO-RE relocations of every function's instructions
+//                  against the kernel's BTF (core_relocate.cpp)
 //   create_maps    inner maps first, pinned maps reused or pinned, data
 //                  maps mmapped and filled, rodata frozen, map-in-map slots
 //                  filled (create_maps.cpp)
@@ -39,10 +43,17 @@ inline constexpr int32_t kPoisonedMapCall = 2001000000;
 Result<void> prepare_token(bpf_object& obj);
 Result<void> finalize_btf(bpf_object& obj);
 Result<void> upload_btf(bpf_object& obj);
+Result<void> resolve_externs(bpf_object& obj);
+Result<void> relocate_core(bpf_object& obj);
 Result<void> create_maps(bpf_object& obj);
 Result<void> link_programs(bpf_object& obj);
 Result<void> load_programs(bpf_object& obj);
 Result<void> fill_prog_slots(bpf_object& obj);
+
+// Patches the instruction(s) of extern relocation r (kExternVar: an
+// ld_imm64 pair; kExternCall: a call) with what resolve_externs() found.
+// Fails with a message naming the extern if it is unresolved and strong.
+Result<void> patch_extern(const bpf_object& obj, const Relocation& r, bpf_insn* in);
 
 // bpf_object__prepare() and bpf_object__load(): each step above, once.
 Result<void> prepare(bpf_object& obj);

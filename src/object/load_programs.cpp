@@ -10,6 +10,7 @@
 // Their tail is printed with the failing instruction's source line.
 #include "base/log.h"
 #include "object/attach_target.h"
+#include "object/externs.h"
 #include "object/load.h"
 #include "sys/features.h"
 #include "sys/kernel.h"
@@ -120,6 +121,9 @@ class ProgramLoader {
         o.line_info_rec_size = sizeof(bpf_line_info);
       }
     }
+    // Module kfuncs name their BTF by index into this array.
+    fd_array_ = extern_fd_array(obj_);
+    if (!fd_array_.empty()) o.fd_array = fd_array_.data();
     const bool btf_target = (def != nullptr && def->has(kAttachBtf)) || !prog_.attach_func_name.empty() ||
                             prog_.attach_prog_fd > 0;
     // Multi-function tracing names its targets at attach time; a name in
@@ -311,11 +315,23 @@ class ProgramLoader {
   }
 
   // .rodata stays alive with the program (metadata readers such as bpftool
-  // find it there) even if no instruction refers to it.
+  // find it there) even if no instruction refers to it. A program that does
+  // refer to it holds it already: no system call for those.
+  bool uses_map_fd(int fd) const {
+    for (size_t i = 0; i + 1 < prog_.insns.size(); i++) {
+      const bpf_insn& in = prog_.insns[i];
+      if (in.code == (BPF_LD | BPF_IMM | BPF_DW) &&
+          (in.src_reg == BPF_PSEUDO_MAP_FD || in.src_reg == BPF_PSEUDO_MAP_VALUE) && in.imm == fd)
+        return true;
+    }
+    return false;
+  }
+
   void bind_rodata() {
     if (!sys::has_feature(sys::Feature::ProgBindMap)) return;
     for (const auto& m : obj_.maps) {
       if (m->kind != MapKind::kRodata || m->real_name != ".rodata" || !m->created()) continue;
+      if (uses_map_fd(m->fd)) continue;
       if (bpf_prog_bind_map(prog_.fd, m->fd, nullptr) < 0)
         BPFXX_DEBUG("prog '%s': could not bind map '%s': %d\n", prog_.name.c_str(), m->name.c_str(), -errno);
     }
@@ -324,6 +340,7 @@ class ProgramLoader {
   bpf_object& obj_;
   bpf_program& prog_;
   std::vector<char> own_log_;
+  std::vector<int> fd_array_;
   std::string log_text_;
 };
 

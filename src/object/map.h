@@ -30,9 +30,12 @@ enum class MapKind : uint8_t {
 
 // A slot of a map-in-map or program array filled statically in the
 // definition (`.values = { [1] = &inner, ... }`), applied after load.
+// The target is an index, fixed at open like a relocation's map_idx: names
+// may change before load (bpf_map__reuse_fd() takes the kernel's name).
 struct InitSlot {
   uint32_t index = 0;
-  std::string target;      // name of the map or program stored there
+  // Index into obj->maps (a map-in-map) or obj->programs (a program array).
+  size_t target = 0;
   bool is_prog = false;
 };
 

@@ -63,9 +63,10 @@ Result<std::string> pin_path_in(std::string_view dir, std::string_view name) {
   return out;
 }
 
-Result<void> pin_fd(int fd, const std::string& path, const std::string& what) {
+Result<void> pin_fd(int fd, const std::string& path, const std::string& what, bool warn_exists) {
   if (auto r = check_pin_dir(path, what); !r) return r;
   if (const int rc = bpf_obj_pin(fd, path.c_str()); rc < 0) {
+    if (rc == -EEXIST && !warn_exists) return fail(EEXIST, what + ": pin at " + path);
     BPFXX_WARN("%s: pinning at '%s' failed: %s\n", what.c_str(), path.c_str(), std::strerror(-rc));
     return fail(-rc, what + ": pin at " + path);
   }
@@ -78,7 +79,7 @@ Result<void> unpin_path(const std::string& path) {
   return {};
 }
 
-Result<void> pin_map(bpf_map& map, const char* path) {
+Result<void> pin_map(bpf_map& map, const char* path, bool warn_exists) {
   const std::string what = "map '" + map.name + "'";
   if (!map.created()) {
     BPFXX_WARN("%s: cannot pin a map that was not created\n", what.c_str());
@@ -104,7 +105,7 @@ Result<void> pin_map(bpf_map& map, const char* path) {
     }
     map.pin_path = path;
   }
-  if (auto r = pin_fd(map.fd, map.pin_path, what); !r) return r;
+  if (auto r = pin_fd(map.fd, map.pin_path, what, warn_exists); !r) return r;
   map.pinned = true;
   BPFXX_DEBUG("%s: pinned at '%s'\n", what.c_str(), map.pin_path.c_str());
   return {};

@@ -18,15 +18,17 @@ namespace bpfxx::object {
 Result<std::string> pin_path_in(std::string_view dir, std::string_view name);
 
 // Pins fd at path. what names the object in messages ("map 'counts'").
-Result<void> pin_fd(int fd, const std::string& path, const std::string& what);
+// warn_exists false: a path that is taken (EEXIST) fails quietly, for a
+// caller that handles it (the load's pin race).
+Result<void> pin_fd(int fd, const std::string& path, const std::string& what, bool warn_exists = true);
 
 // Removes the pin at path (any file there, as unlink(2) does).
 Result<void> unpin_path(const std::string& path);
 
 // bpf_map__pin(): at path, or at the map's pin path when path is NULL.
 // Pinning again at the same path is a no-op; a path other than the map's
-// pin path is refused with EINVAL.
-Result<void> pin_map(bpf_map& map, const char* path);
+// pin path is refused with EINVAL. warn_exists: as for pin_fd().
+Result<void> pin_map(bpf_map& map, const char* path, bool warn_exists = true);
 
 // bpf_map__unpin(): removes the pin at path or the map's pin path.
 Result<void> unpin_map(bpf_map& map, const char* path);

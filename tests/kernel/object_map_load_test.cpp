@@ -360,6 +360,276 @@ TEST(ObjectMapLoad, FailedLoadReleasesPinsFdsAndMemory) {
   EXPECT_EQ(bpf_object__load(obj.get()), -EINVAL) << "a failed load is final";
 }
 
+// ---- reused fds, pins and static slots -------------------------------------
+
+__u32 id_of_fd(int fd) {
+  bpf_map_info info{};
+  __u32 len = sizeof info;
+  EXPECT_EQ(bpf_map_get_info_by_fd(fd, &info, &len), 0);
+  return info.id;
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st{};
+  return stat(path.c_str(), &st) == 0;
+}
+
+// Passes every call to the real kernel, except that the first BPF_OBJ_GET
+// of `path` finds nothing: as if what is pinned there had been pinned just
+// after the loader looked (the race of two loaders).
+class HidePinOnce : public bpfxx::sys::Kernel {
+ public:
+  explicit HidePinOnce(std::string path) : path_(std::move(path)) {}
+  int hidden = 0;
+  long bpf(int cmd, union bpf_attr* attr, unsigned int size) override {
+    if (cmd == BPF_OBJ_GET && hidden == 0 && attr->pathname != 0 &&
+        path_ == reinterpret_cast<const char*>(static_cast<uintptr_t>(attr->pathname))) {
+      hidden++;
+      return -ENOENT;
+    }
+    return Kernel::bpf(cmd, attr, size);
+  }
+
+ private:
+  std::string path_;
+};
+
+class ScopedKernel {
+ public:
+  explicit ScopedKernel(bpfxx::sys::Kernel* k) { bpfxx::sys::set_kernel(k); }
+  ~ScopedKernel() { bpfxx::sys::set_kernel(nullptr); }
+  ScopedKernel(const ScopedKernel&) = delete;
+  ScopedKernel& operator=(const ScopedKernel&) = delete;
+};
+
+// A map given by bpf_map__reuse_fd() that is also the map pinned at its pin
+// path: the load reuses the pin (libbpf 1.8) instead of failing to pin it
+// again with EEXIST.
+TEST(ObjectMapLoad, ReusedFdThatIsPinnedAtItsPathLoads) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_BPFFS(fs);
+  const std::string path = fs.path("setters_hash");
+  const int mine = bpf_map_create(BPF_MAP_TYPE_HASH, "pinned_before", 4, 8, 16, nullptr);
+  ASSERT_GE(mine, 0);
+  ASSERT_EQ(bpf_obj_pin(mine, path.c_str()), 0);
+  {
+    ObjectPtr obj = open_map_load();
+    ASSERT_NE(obj, nullptr);
+    bpf_map* h = map_named(obj.get(), "setters_hash");
+    ASSERT_NE(h, nullptr);
+    ASSERT_EQ(bpf_map__set_pin_path(h, path.c_str()), 0);
+    ASSERT_EQ(bpf_map__reuse_fd(h, mine), 0);
+    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+    EXPECT_TRUE(bpf_map__is_pinned(h));
+    EXPECT_EQ(info_of(h).id, id_of_fd(mine));
+  }
+  EXPECT_TRUE(path_exists(path)) << "the pin was there before the load and stays";
+  close(mine);
+}
+
+// With both a reused fd and a map pinned at the pin path, the pinned map
+// wins once it passes the compatibility check (libbpf 1.8).
+TEST(ObjectMapLoad, PinnedMapReplacesAReusedFd) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_BPFFS(fs);
+  const std::string path = fs.path("setters_hash");
+  const int pinned = bpf_map_create(BPF_MAP_TYPE_HASH, "pinned", 4, 8, 16, nullptr);
+  const int given = bpf_map_create(BPF_MAP_TYPE_HASH, "given", 4, 8, 16, nullptr);
+  ASSERT_GE(pinned, 0);
+  ASSERT_GE(given, 0);
+  ASSERT_EQ(bpf_obj_pin(pinned, path.c_str()), 0);
+  {
+    ObjectPtr obj = open_map_load();
+    ASSERT_NE(obj, nullptr);
+    bpf_map* h = map_named(obj.get(), "setters_hash");
+    ASSERT_NE(h, nullptr);
+    ASSERT_EQ(bpf_map__set_pin_path(h, path.c_str()), 0);
+    ASSERT_EQ(bpf_map__reuse_fd(h, given), 0);
+    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+    EXPECT_TRUE(bpf_map__is_pinned(h));
+    EXPECT_EQ(info_of(h).id, id_of_fd(pinned)) << "the pinned map replaces the given one";
+    EXPECT_STREQ(bpf_map__name(h), "pinned");
+    // The program sees it too: a value written through the object is in
+    // the pinned map.
+    const __u32 key = 3;
+    const __u64 value = 33;
+    ASSERT_EQ(bpf_map__update_elem(h, &key, sizeof key, &value, sizeof value, 0), 0);
+    __u64 seen = 0;
+    ASSERT_EQ(bpf_map_lookup_elem(pinned, &key, &seen), 0);
+    EXPECT_EQ(seen, 33u);
+  }
+  EXPECT_TRUE(path_exists(path));
+  close(pinned);
+  close(given);
+}
+
+// bpf_map__reuse_fd() may be called again until the object is prepared; the
+// last fd given is the one used.
+TEST(ObjectMapLoad, ReuseFdAgainBeforeLoad) {
+  BPFXX_REQUIRE_ROOT();
+  const int first = bpf_map_create(BPF_MAP_TYPE_HASH, "first_fd", 4, 8, 16, nullptr);
+  const int second = bpf_map_create(BPF_MAP_TYPE_HASH, "second_fd", 4, 8, 32, nullptr);
+  ASSERT_GE(first, 0);
+  ASSERT_GE(second, 0);
+  {
+    ObjectPtr obj = open_map_load();
+    ASSERT_NE(obj, nullptr);
+    bpf_map* h = map_named(obj.get(), "setters_hash");
+    ASSERT_NE(h, nullptr);
+    ASSERT_EQ(bpf_map__reuse_fd(h, first), 0);
+    ASSERT_EQ(bpf_map__reuse_fd(h, second), 0);
+    EXPECT_STREQ(bpf_map__name(h), "second_fd");
+    EXPECT_EQ(bpf_map__max_entries(h), 32u);
+    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+    EXPECT_EQ(info_of(h).id, id_of_fd(second));
+    EXPECT_EQ(bpf_map__reuse_fd(h, first), -EBUSY) << "not once loaded";
+    EXPECT_EQ(info_of(h).id, id_of_fd(second));
+  }
+  // The caller's fds stay theirs.
+  EXPECT_NE(id_of_fd(first), 0u);
+  close(first);
+  close(second);
+}
+
+// Static slots name their target by its place in the object, not by name:
+// a map renamed by bpf_map__reuse_fd() (it takes the kernel's name) still
+// fills the slot.
+TEST(ObjectMapLoad, SlotsFollowAMapRenamedByReuse) {
+  BPFXX_REQUIRE_ROOT();
+  const int given = bpf_map_create(BPF_MAP_TYPE_ARRAY, "renamed", 4, 4, 4, nullptr);
+  ASSERT_GE(given, 0);
+  {
+    ObjectPtr obj = open_map_load();
+    ASSERT_NE(obj, nullptr);
+    bpf_map* one = map_named(obj.get(), "inner_one");
+    bpf_map* outer = map_named(obj.get(), "outer");
+    ASSERT_TRUE(one && outer);
+    ASSERT_EQ(bpf_map__reuse_fd(one, given), 0);
+    EXPECT_STREQ(bpf_map__name(one), "renamed");
+    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+    __u32 key = 0, id = 0;
+    ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
+    EXPECT_EQ(id, id_of_fd(given)) << "outer[0] holds the reused map";
+    key = 3;
+    ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
+    EXPECT_EQ(id, info_of(map_named(obj.get(), "inner_two")).id);
+  }
+  close(given);
+}
+
+// A ring buffer inside an array of maps: sizes rounded at open (the inner
+// template too), so the outer map is created and its slot filled; the
+// program writes a record through the slot.
+TEST(ObjectMapLoad, RingbufInAMapInMapLoadsAndTakesRecords) {
+  BPFXX_REQUIRE_ROOT();
+  ObjectPtr obj = open_prog_object("map_ringbuf_in_map");
+  ASSERT_NE(obj, nullptr);
+  bpf_map* rb = map_named(obj.get(), "rb_inner");
+  bpf_map* outer = map_named(obj.get(), "rb_outer");
+  ASSERT_TRUE(rb && outer);
+  const long page = sysconf(_SC_PAGESIZE);
+  const __u32 want = page >= 8192 ? static_cast<__u32>(page) : 8192u;  // 5000 rounded up
+  EXPECT_EQ(bpf_map__max_entries(rb), want) << "after open";
+  EXPECT_EQ(bpf_map__max_entries(bpf_map__inner_map(outer)), want);
+  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  EXPECT_EQ(info_of(rb).max_entries, want);
+  __u32 key = 0, id = 0;
+  ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
+  EXPECT_EQ(id, info_of(rb).id);
+
+  __u32 retval = 0;
+  ASSERT_EQ(bpfxx::test::test_run(bpfxx::test::must_find_program(obj.get(), "write_through_outer"), &retval), 0);
+  EXPECT_EQ(retval, static_cast<__u32>(XDP_PASS));
+  // The producer position (first word of the page after the consumer's)
+  // moved past one record.
+  void* prod = mmap(nullptr, static_cast<size_t>(page), PROT_READ, MAP_SHARED, bpf_map__fd(rb), page);
+  ASSERT_NE(prod, MAP_FAILED) << std::strerror(errno);
+  EXPECT_GT(*static_cast<volatile const uint64_t*>(prod), 0u);
+  munmap(prod, static_cast<size_t>(page));
+}
+
+// Two loaders race for an inner map's pin: this one finds nothing pinned,
+// creates the map, and loses the pin to the other. The winner's map must be
+// the one in the outer map's slot, not the map this load dropped.
+TEST(ObjectMapLoad, PinRaceOfAnInnerMapPutsTheWinnerInTheSlot) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_BPFFS(fs);
+  const std::string path = fs.path("inner_one");
+  const int winner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "winner", 4, 4, 4, nullptr);
+  ASSERT_GE(winner, 0);
+  ASSERT_EQ(bpf_obj_pin(winner, path.c_str()), 0);
+  {
+    ObjectPtr obj = open_map_load();
+    ASSERT_NE(obj, nullptr);
+    bpf_map* one = map_named(obj.get(), "inner_one");
+    bpf_map* outer = map_named(obj.get(), "outer");
+    ASSERT_TRUE(one && outer);
+    ASSERT_EQ(bpf_map__set_pin_path(one, path.c_str()), 0);
+    HidePinOnce race(path);
+    {
+      ScopedKernel scope(&race);
+      ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+    }
+    EXPECT_EQ(race.hidden, 1);
+    EXPECT_TRUE(bpf_map__is_pinned(one));
+    EXPECT_EQ(info_of(one).id, id_of_fd(winner)) << "the pinned map replaced ours";
+    __u32 key = 0, id = 0;
+    ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
+    EXPECT_EQ(id, id_of_fd(winner)) << "outer[0] must hold the map in use, not the dropped one";
+  }
+  EXPECT_TRUE(path_exists(path)) << "the winner's pin is not ours to remove";
+  close(winner);
+}
+
+// The pin path is taken (EEXIST) by the very map the object uses: that is
+// pinned, not an error.
+TEST(ObjectMapLoad, PinTakenByTheSameMapCountsAsPinned) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_BPFFS(fs);
+  const std::string path = fs.path("setters_hash");
+  const int mine = bpf_map_create(BPF_MAP_TYPE_HASH, "mine", 4, 8, 16, nullptr);
+  ASSERT_GE(mine, 0);
+  {
+    ObjectPtr obj = open_map_load();
+    ASSERT_NE(obj, nullptr);
+    bpf_map* h = map_named(obj.get(), "setters_hash");
+    ASSERT_NE(h, nullptr);
+    ASSERT_EQ(bpf_map__set_pin_path(h, path.c_str()), 0);
+    ASSERT_EQ(bpf_map__reuse_fd(h, mine), 0);
+    // Pinned after the loader looks (hidden once), before it pins.
+    ASSERT_EQ(bpf_obj_pin(mine, path.c_str()), 0);
+    HidePinOnce race(path);
+    {
+      ScopedKernel scope(&race);
+      bpfxx::test::CapturePrint cap;
+      ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno) << cap.text();
+      EXPECT_EQ(cap.text().find("File exists"), std::string::npos) << "no warning: " << cap.text();
+    }
+    EXPECT_EQ(race.hidden, 1);
+    EXPECT_TRUE(bpf_map__is_pinned(h));
+    EXPECT_EQ(info_of(h).id, id_of_fd(mine));
+  }
+  EXPECT_TRUE(path_exists(path)) << "the pin was not made by the load: it stays";
+  close(mine);
+}
+
+// A program-array slot whose program is not loaded (autoload off) fails the
+// load as in libbpf 1.8 (which stores the program's negative fd and gets
+// EBADF), with a message naming the map, the slot and the program.
+TEST(ObjectMapLoad, ProgramArraySlotOfAnUnloadedProgramFailsTheLoad) {
+  BPFXX_REQUIRE_ROOT();
+  ObjectPtr obj = open_prog_object("load_static_init");
+  ASSERT_NE(obj, nullptr);
+  ASSERT_EQ(bpf_program__set_autoload(bpfxx::test::must_find_program(obj.get(), "jump_target"), false), 0);
+  bpfxx::test::CapturePrint cap;
+  EXPECT_EQ(bpf_object__load(obj.get()), -EBADF);
+  EXPECT_NE(cap.text().find("map 'jumps': slot [1] holds program 'jump_target', which is not loaded "
+                            "(autoload is off)"),
+            std::string::npos)
+      << cap.text();
+  EXPECT_EQ(bpf_map__fd(map_named(obj.get(), "jumps")), -1) << "the failed load released the maps";
+}
+
 // Passes every call to the real kernel, counting bpf() and mmap() calls,
 // and fails number fail_at (1-based) of those with EIO.
 class FailNthKernel : public bpfxx::sys::Kernel {

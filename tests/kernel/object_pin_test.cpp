@@ -175,6 +175,37 @@ TEST(ObjectPin, ObjectPinMapsUnderADirectory) {
   rmdir(dir.c_str());
 }
 
+// A failing bpf_object__pin_maps() removes the pins it made, and only
+// those: a pin made at load stays.
+TEST(ObjectPin, FailedPinMapsKeepsEarlierPins) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_BPFFS(fs);
+  ObjectPtr obj = open_prog_object("map_load");
+  ASSERT_NE(obj, nullptr);
+  bpf_program* p;
+  bpf_object__for_each_program(p, obj.get()) bpf_program__set_autoload(p, false);
+  bpf_map* hash = bpf_object__find_map_by_name(obj.get(), "setters_hash");
+  bpf_map* retyped = bpf_object__find_map_by_name(obj.get(), "retyped");
+  bpf_map* bloom = bpf_object__find_map_by_name(obj.get(), "bloom");
+  ASSERT_TRUE(hash && retyped && bloom);
+  // Maps in this order: setters_hash pinned at load, retyped pinned by the
+  // call, bloom's pin impossible (not a BPF file system).
+  ASSERT_EQ(bpf_map__set_pin_path(hash, fs.path("hash").c_str()), 0);
+  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_TRUE(bpf_map__is_pinned(hash));
+  ASSERT_EQ(bpf_map__set_pin_path(retyped, fs.path("retyped").c_str()), 0);
+  ASSERT_EQ(bpf_map__set_pin_path(bloom, "/proc/self/bpfxx_bloom"), 0);
+  {
+    bpfxx::test::CapturePrint cap;
+    EXPECT_EQ(bpf_object__pin_maps(obj.get(), nullptr), -EINVAL);
+    EXPECT_NE(cap.text().find("map 'bloom'"), std::string::npos) << cap.text();
+  }
+  EXPECT_FALSE(exists(fs.path("retyped"))) << "the pin this call made is removed";
+  EXPECT_FALSE(bpf_map__is_pinned(retyped));
+  EXPECT_TRUE(exists(fs.path("hash"))) << "the pin made at load is not this call's to remove";
+  EXPECT_TRUE(bpf_map__is_pinned(hash));
+}
+
 TEST(ObjectPin, ProgramPinNeedsALoadedProgram) {
   BPFXX_REQUIRE_ROOT();
   BPFXX_TEMP_BPFFS(fs);

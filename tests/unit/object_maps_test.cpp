@@ -37,11 +37,12 @@ TEST(ObjectMaps, OrderAndNames) {
   bpf_map* m;
   bpf_object__for_each_map(m, obj.get()) names.push_back(bpf_map__name(m));
   // .maps in the order of its BTF DATASEC, then data sections in ELF
-  // order (clang put the key_t initialiser in .rodata.cst16).
+  // order (clang put the key_t initialiser in .rodata.cst16), then the
+  // map of the kconfig externs (named as libbpf does: 15 characters).
   EXPECT_EQ(names, (std::vector<std::string>{"inner_a", "inner_b", "outer", "jumps", "typed_hash",
                                              "sized_array", "bloom", "object_m.data",
                                              "object_m.rodata", ".data.custom", ".rodata.custom",
-                                             ".rodata.cst16", "object_m.bss"}));
+                                             ".rodata.cst16", "object_m.bss", "object_.kconfig"}));
 }
 
 TEST(ObjectMaps, BtfDefinedAttributes) {
@@ -95,11 +96,14 @@ TEST(ObjectMaps, MapInMapAndProgArrayInit) {
   EXPECT_EQ(bpf_map__key_size(inner), 4u);
   EXPECT_EQ(bpf_map__value_size(inner), 4u);
   EXPECT_EQ(bpf_map__max_entries(inner), 1u);
+  // Targets are indexes into the object's maps and programs, fixed at open.
   ASSERT_EQ(outer->init_slots.size(), 2u);
   EXPECT_EQ(outer->init_slots[0].index, 0u);
-  EXPECT_EQ(outer->init_slots[0].target, "inner_a");
+  ASSERT_LT(outer->init_slots[0].target, obj->maps.size());
+  EXPECT_EQ(obj->maps[outer->init_slots[0].target]->name, "inner_a");
   EXPECT_EQ(outer->init_slots[1].index, 2u);
-  EXPECT_EQ(outer->init_slots[1].target, "inner_b");
+  ASSERT_LT(outer->init_slots[1].target, obj->maps.size());
+  EXPECT_EQ(obj->maps[outer->init_slots[1].target]->name, "inner_b");
   EXPECT_FALSE(outer->init_slots[0].is_prog);
 
   bpf_map* jumps = bpf_object__find_map_by_name(obj.get(), "jumps");
@@ -107,7 +111,8 @@ TEST(ObjectMaps, MapInMapAndProgArrayInit) {
   EXPECT_EQ(bpf_map__inner_map(jumps), nullptr);
   ASSERT_EQ(jumps->init_slots.size(), 1u);
   EXPECT_EQ(jumps->init_slots[0].index, 1u);
-  EXPECT_EQ(jumps->init_slots[0].target, "tail_target");
+  ASSERT_LT(jumps->init_slots[0].target, obj->programs.size());
+  EXPECT_EQ(obj->programs[jumps->init_slots[0].target]->name, "tail_target");
   EXPECT_TRUE(jumps->init_slots[0].is_prog);
 
   // An fd template replaces the declared inner map; only for map-in-maps.
@@ -292,11 +297,51 @@ TEST(ObjectMaps, ReuseFdTakesTheKernelDefinition) {
     EXPECT_EQ(bpf_object__find_map_fd_by_name(obj.get(), "typed_hash"), 1007);
     // Reused maps exist: their definition is frozen.
     EXPECT_EQ(bpf_map__set_max_entries(m, 1), -EBUSY);
-    EXPECT_EQ(bpf_map__reuse_fd(m, 8), -EBUSY);
     obj.reset();  // closes our duplicate, not the caller's fd
   }
   EXPECT_EQ(fake.closed, std::vector<int>{1007});
   EXPECT_EQ(fake.count(BPF_OBJ_GET_INFO_BY_FD), 1);
+}
+
+// libbpf 1.8: another fd may be given until the object is prepared; the
+// earlier duplicate is closed.
+TEST(ObjectMaps, ReuseFdAgainUntilPrepared) {
+  bpfxx::test::FakeKernel fake;
+  fake.on_bpf = [](int cmd, union bpf_attr* attr, unsigned int) -> long {
+    if (cmd != BPF_OBJ_GET_INFO_BY_FD) return bpfxx::test::FakeKernel::kDefer;
+    auto* info = reinterpret_cast<bpf_map_info*>(static_cast<uintptr_t>(attr->info.info));
+    info->type = BPF_MAP_TYPE_HASH;
+    info->key_size = 16;
+    info->value_size = 8;
+    info->max_entries = attr->info.bpf_fd == 7 ? 10 : 20;
+    std::strcpy(info->name, attr->info.bpf_fd == 7 ? "first" : "second");
+    return 0;
+  };
+  {
+    ObjectPtr obj = open_maps();
+    ASSERT_NE(obj, nullptr);
+    bpfxx::test::ScopedKernel scope(&fake);
+    bpf_map* m = bpf_object__find_map_by_name(obj.get(), "typed_hash");
+    ASSERT_EQ(bpf_map__reuse_fd(m, 7), 0);
+    EXPECT_EQ(bpf_map__fd(m), 1007);
+    ASSERT_EQ(bpf_map__reuse_fd(m, 8), 0) << "a second fd before load";
+    EXPECT_EQ(bpf_map__fd(m), 1008);
+    EXPECT_EQ(bpf_map__max_entries(m), 20u);
+    EXPECT_STREQ(bpf_map__name(m), "second");
+    EXPECT_EQ(fake.closed, std::vector<int>{1007}) << "the first duplicate is closed at once";
+    obj->state = bpfxx::object::State::kPrepared;
+    {
+      bpfxx::test::CapturePrint cap;
+      EXPECT_EQ(bpf_map__reuse_fd(m, 9), -EBUSY);
+      EXPECT_NE(cap.text().find("map 'second': cannot reuse an fd once the object is prepared"),
+                std::string::npos)
+          << cap.text();
+    }
+    EXPECT_EQ(bpf_map__fd(m), 1008);
+    obj.reset();
+  }
+  EXPECT_EQ(fake.closed, (std::vector<int>{1007, 1008}));
+  EXPECT_EQ(fake.count(BPF_OBJ_GET_INFO_BY_FD), 2);
 }
 
 int setup_calls;
@@ -464,6 +509,73 @@ TEST(ObjectMaps, TypedOperationsNeedALoadedObject) {
   EXPECT_EQ(bpf_map__pin(h, nullptr), -EINVAL);
   EXPECT_EQ(bpf_object__pin_maps(obj.get(), "/sys/fs/bpf/x"), -ENOENT);
   EXPECT_EQ(bpf_object__pin_programs(obj.get(), "/sys/fs/bpf/x"), -ENOENT);
+}
+
+// libbpf rounds a ring buffer's size at open, inner templates included:
+// bpf_map__max_entries() shows from open on what the kernel will get.
+TEST(ObjectMaps, RingbufSizeIsRoundedAtOpen) {
+  ObjectPtr obj(bpf_object__open(prog_path("map_ringbuf_in_map").c_str()));
+  ASSERT_NE(obj, nullptr) << errno;
+  const uint32_t page = static_cast<uint32_t>(bpfxx::object::page_size());
+  const uint32_t want = bpfxx::object::ringbuf_size(5000);
+  EXPECT_EQ(want, page >= 8192 ? page : 8192u);
+  bpf_map* rb = bpf_object__find_map_by_name(obj.get(), "rb_inner");
+  bpf_map* outer = bpf_object__find_map_by_name(obj.get(), "rb_outer");
+  ASSERT_TRUE(rb && outer);
+  EXPECT_EQ(bpf_map__max_entries(rb), want);
+  bpf_map* templ = bpf_map__inner_map(outer);
+  ASSERT_NE(templ, nullptr);
+  EXPECT_EQ(bpf_map__type(templ), BPF_MAP_TYPE_RINGBUF);
+  EXPECT_EQ(bpf_map__max_entries(templ), want) << "the inner template too";
+}
+
+// A `values` initialiser belongs to map-in-maps and program arrays only;
+// on any other map the object does not open (libbpf: EOPNOTSUPP).
+TEST(ObjectMaps, ValuesOnAPlainMapAreRefused) {
+  bpfxx::test::CapturePrint cap;
+  errno = 0;
+  EXPECT_EQ(bpf_object__open(prog_path("map_values_plain").c_str()), nullptr);
+  EXPECT_EQ(errno, EOPNOTSUPP);
+  EXPECT_NE(cap.text().find("map 'plain' in "), std::string::npos) << cap.text();
+  EXPECT_NE(cap.text().find("'values' is only allowed in map-in-maps and program arrays (type 2)"),
+            std::string::npos)
+      << cap.text();
+}
+
+// Offset in the file of the .rel.maps entry whose symbol is sym_name.
+size_t maps_relo_of(const std::vector<uint8_t>& b, const std::string& sym_name) {
+  using bpfxx::test::find_shdr;
+  using bpfxx::test::rd;
+  using bpfxx::test::shdr_off;
+  const size_t symtab = rd(b, shdr_off(b, static_cast<size_t>(find_shdr(b, ".symtab"))) + 24, 8);
+  const size_t want = (bpfxx::test::find_sym(b, sym_name) - symtab) / 24;
+  const int rel = find_shdr(b, ".rel.maps");
+  const size_t off = rd(b, shdr_off(b, static_cast<size_t>(rel)) + 24, 8);
+  const size_t size = rd(b, shdr_off(b, static_cast<size_t>(rel)) + 32, 8);
+  for (size_t p = off; p + 16 <= off + size; p += 16)
+    if (rd(b, p + 12, 4) == want) return p;
+  ADD_FAILURE() << "no .rel.maps entry for " << sym_name;
+  return 0;
+}
+
+// The same at the relocation level: an initialiser landing in a map that
+// is neither a map-in-map nor a program array is refused, naming the map,
+// whatever its BTF says.
+TEST(ObjectMaps, InitialiserRelocationIntoAPlainMapIsRefused) {
+  std::vector<uint8_t> b = bpfxx::test::prog_bytes("object_maps");
+  const size_t relo = maps_relo_of(b, "inner_b");
+  ASSERT_NE(relo, 0u);
+  const size_t hash_sym = bpfxx::test::find_sym(b, "typed_hash");
+  ASSERT_NE(hash_sym, 0u);
+  bpfxx::test::wr(b, relo, 8, bpfxx::test::rd(b, hash_sym + 8, 8));  // r_offset: inside typed_hash
+  bpfxx::test::CapturePrint cap;
+  errno = 0;
+  ObjectPtr obj(bpf_object__open_mem(b.data(), b.size(), nullptr));
+  EXPECT_EQ(obj, nullptr);
+  EXPECT_EQ(errno, EINVAL);
+  EXPECT_NE(cap.text().find("map 'typed_hash': static 'values' need a map-in-map or program array, not map type 1"),
+            std::string::npos)
+      << cap.text();
 }
 
 TEST(ObjectMaps, RingbufMaxEntriesIsRounded) {
