@@ -304,12 +304,14 @@ class ProgramLoader {
       const char* base = std::strrchr(file, '/');
       out += ", ";
       out += base != nullptr ? base + 1 : file;
-      out += ":" + std::to_string(BPF_LINE_INFO_LINE_NUM(best->line_col));
+      out += ':';
+      out += std::to_string(BPF_LINE_INFO_LINE_NUM(best->line_col));
     }
     if (text != nullptr && *text != '\0') {
       std::string_view t(text);
       while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-      out += ": " + std::string(t);
+      out += ": ";
+      out += t;
     }
     return out;
   }
