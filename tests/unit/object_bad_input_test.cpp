@@ -14,6 +14,8 @@ using bpfxx::test::CapturePrint;
 using bpfxx::test::find_shdr;
 using bpfxx::test::find_sym;
 using bpfxx::test::ObjectPtr;
+using bpfxx::test::OpenOutcome;
+using bpfxx::test::try_open;
 using bpfxx::test::prog_bytes;
 using bpfxx::test::rd;
 using bpfxx::test::shdr_off;
@@ -24,23 +26,10 @@ namespace {
 constexpr int kFormat = LIBBPF_ERRNO__FORMAT;
 constexpr int kReloc = LIBBPF_ERRNO__RELOC;
 
-struct Outcome {
-  bool opened;
-  int err;
-  std::string log;
-};
-
-Outcome try_open(const std::vector<uint8_t>& b) {
-  CapturePrint cap;
-  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bad_obj");
-  errno = 0;
-  ObjectPtr obj(bpf_object__open_mem(b.data(), b.size(), &opts));
-  return Outcome{obj != nullptr, errno, cap.text()};
-}
 
 void expect_fail(const std::vector<uint8_t>& b, int err, const std::string& words) {
-  Outcome o = try_open(b);
-  EXPECT_FALSE(o.opened);
+  OpenOutcome o = try_open(b);
+  EXPECT_FALSE(o.obj);
   EXPECT_EQ(o.err, err) << o.log;
   EXPECT_NE(o.log.find(words), std::string::npos) << o.log;
 }
@@ -107,8 +96,8 @@ TEST(ObjectBadInput, WrongEndianness) {
   expect_fail(b, EINVAL, "unknown ELF data encoding");
   // Read as big-endian, the little-endian header's fields are nonsense.
   b[5] = 2;
-  Outcome o = try_open(b);
-  EXPECT_FALSE(o.opened);
+  OpenOutcome o = try_open(b);
+  EXPECT_FALSE(o.obj);
   EXPECT_NE(o.err, 0);
 }
 
@@ -175,8 +164,8 @@ TEST(ObjectBadInput, RelocationOnWrongInstruction) {
   const int rel = find_shdr(b, ".relxdp");
   const size_t off = rd(b, shdr_off(b, rel) + 24, 8);
   wr(b, off, 8, 8);  // xdp_one's second instruction is a mov, not a call or ld_imm64
-  Outcome o = try_open(b);
-  EXPECT_FALSE(o.opened);
+  OpenOutcome o = try_open(b);
+  EXPECT_FALSE(o.obj);
   EXPECT_EQ(o.err, kReloc) << o.log;
   EXPECT_NE(o.log.find("cannot be relocated"), std::string::npos) << o.log;
 }

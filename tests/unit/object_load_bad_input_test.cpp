@@ -22,6 +22,8 @@ using bpfxx::test::CapturePrint;
 using bpfxx::test::find_shdr;
 using bpfxx::test::find_sym;
 using bpfxx::test::ObjectPtr;
+using bpfxx::test::OpenOutcome;
+using bpfxx::test::try_open;
 using bpfxx::test::prog_bytes;
 using bpfxx::test::rd;
 using bpfxx::test::shdr_off;
@@ -32,23 +34,9 @@ namespace {
 constexpr int kFormat = LIBBPF_ERRNO__FORMAT;
 constexpr int kReloc = LIBBPF_ERRNO__RELOC;
 
-struct Outcome {
-  ObjectPtr obj;
-  int err;
-  std::string log;
-};
-
-Outcome try_open(const std::vector<uint8_t>& b) {
-  CapturePrint cap;
-  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bad_obj");
-  errno = 0;
-  ObjectPtr obj(bpf_object__open_mem(b.data(), b.size(), &opts));
-  const int err = obj ? 0 : errno;
-  return Outcome{std::move(obj), err, cap.text()};
-}
 
 void expect_fail(const std::vector<uint8_t>& b, int err, const std::string& words) {
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   EXPECT_EQ(o.obj, nullptr);
   EXPECT_EQ(o.err, err) << o.log;
   EXPECT_NE(o.log.find(words), std::string::npos) << o.log;
@@ -242,7 +230,7 @@ TEST(ObjectLoadBadInput, BtfHeaderLongerThanSection) {
   std::vector<uint8_t> b = prog_bytes("object_maps");
   const size_t base = rd(b, shdr_off(b, static_cast<size_t>(find_shdr(b, ".BTF"))) + 24, 8);
   wr(b, base + 12, 4, 0x7fffff00);  // type_len
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   EXPECT_EQ(o.obj, nullptr);
   EXPECT_EQ(o.err, kFormat) << o.log;
   EXPECT_NE(o.log.find("bad_obj: .BTF could not be parsed"), std::string::npos) << o.log;
@@ -252,7 +240,7 @@ TEST(ObjectLoadBadInput, BtfHeaderLongerThanSection) {
   std::vector<uint8_t> p = prog_bytes("object_progs");
   const size_t pbase = rd(p, shdr_off(p, static_cast<size_t>(find_shdr(p, ".BTF"))) + 24, 8);
   wr(p, pbase + 20, 4, 0x7fffff00);  // str_len
-  Outcome q = try_open(p);
+  OpenOutcome q = try_open(p);
   EXPECT_NE(q.obj, nullptr) << q.log;
   EXPECT_NE(q.log.find("continuing without BTF"), std::string::npos) << q.log;
   EXPECT_EQ(bpf_object__btf(q.obj.get()), nullptr);
@@ -267,7 +255,7 @@ TEST(ObjectLoadBadInput, MapsDatasecEntriesOverflow) {
   ASSERT_NE(ds, 0u);
   wr(b, ds + 12 + 4, 4, 0xffffff00u);  // entry 0: offset
   wr(b, ds + 12 + 8, 4, 0xffffffffu);  // entry 0: size
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   EXPECT_EQ(o.obj, nullptr);
   EXPECT_EQ(o.err, kFormat) << o.log;
   EXPECT_NE(o.log.find("(datasec): entry 0 offset 4294967040 + size 4294967295 overflows"), std::string::npos)
@@ -290,7 +278,7 @@ TEST(ObjectLoadBadInput, MapsDatasecEntriesLieButSymbolsDecide) {
     wr(b, ds + 12 + 12 * i + 4, 4, 0x100000 + 8 * i);  // offset
     wr(b, ds + 12 + 12 * i + 8, 4, 3);                 // size
   }
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   ASSERT_NE(o.obj, nullptr) << o.log;
   const bpf_map* m = bpf_object__find_map_by_name(o.obj.get(), "sized_array");
   ASSERT_NE(m, nullptr);
@@ -309,7 +297,7 @@ TEST(ObjectLoadBadInput, MapKeyStructSmallerThanItsMembers) {
   ASSERT_NE(t, 0u);
   ASSERT_EQ(rd(b, t + 8, 4), 16u);
   wr(b, t + 8, 4, 4);
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   EXPECT_EQ(o.obj, nullptr);
   EXPECT_EQ(o.err, kFormat) << o.log;
   EXPECT_NE(o.log.find("(struct): member 1 (bit offset 64"), std::string::npos) << o.log;
@@ -324,7 +312,7 @@ TEST(ObjectLoadBadInput, DatasecSmallerThanItsVariables) {
   const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
   ASSERT_NE(ds, 0u);
   wr(b, ds + 8, 4, 1);
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   EXPECT_EQ(o.obj, nullptr);
   EXPECT_EQ(o.err, kFormat) << o.log;
   EXPECT_NE(o.log.find("(datasec): entry 0 (offset 0, size 8) lies outside the 1-byte section"), std::string::npos)
@@ -340,7 +328,7 @@ TEST(ObjectLoadBadInput, DatasecLieInObjectWithoutMapsDropsBtf) {
   const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
   ASSERT_NE(ds, 0u);
   wr(b, ds + 8, 4, 1);
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   ASSERT_NE(o.obj, nullptr) << o.log;
   EXPECT_NE(o.log.find("lies outside the 1-byte section"), std::string::npos) << o.log;
   EXPECT_NE(o.log.find("continuing without BTF"), std::string::npos) << o.log;
@@ -359,7 +347,7 @@ TEST(ObjectLoadBadInput, MapKeyTypeOfAbsurdSize) {
   const size_t t = layout.find(b, "key_t", BTF_KIND_STRUCT);
   ASSERT_NE(t, 0u);
   wr(b, t + 8, 4, 0xffffffffu);
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   ASSERT_NE(o.obj, nullptr) << o.log;
   const bpf_map* m = bpf_object__find_map_by_name(o.obj.get(), "typed_hash");
   ASSERT_NE(m, nullptr);
@@ -382,7 +370,7 @@ TEST_F(BtfFixupLies, DatasecLargerThanItsSection) {
   const BtfLayout layout(b);
   const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
   wr(b, ds + 8, 4, 4096);
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   ASSERT_NE(o.obj, nullptr) << o.log;
   bpf_map* data = bpf_object__find_map_by_name(o.obj.get(), ".data");
   ASSERT_NE(data, nullptr);
@@ -399,7 +387,7 @@ TEST_F(BtfFixupLies, DatasecVariableOffsetsComeFromTheSymbols) {
   const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
   ASSERT_EQ(rd(b, ds + 8, 4), 0u);
   wr(b, ds + 12 + 4, 4, 0x1000);  // entry 0 (data_var): offset
-  Outcome o = try_open(b);
+  OpenOutcome o = try_open(b);
   ASSERT_NE(o.obj, nullptr) << o.log;
   CapturePrint cap;
   ASSERT_TRUE(bpfxx::object::finalize_btf(*o.obj).ok()) << cap.text();

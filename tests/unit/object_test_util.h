@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -51,6 +52,23 @@ class CapturePrint {
   }
   libbpf_print_fn_t prev_;
 };
+
+// What opening some (usually corrupted) bytes gave: the object or the
+// errno, and everything the print callback said meanwhile.
+struct OpenOutcome {
+  ObjectPtr obj;
+  int err;
+  std::string log;
+};
+
+inline OpenOutcome try_open(const std::vector<uint8_t>& b) {
+  CapturePrint cap;
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bad_obj");
+  errno = 0;
+  ObjectPtr obj(bpf_object__open_mem(b.data(), b.size(), &opts));
+  const int err = obj ? 0 : errno;
+  return OpenOutcome{std::move(obj), err, cap.text()};
+}
 
 // Little-endian ELF64 field access for patching test objects.
 inline uint64_t rd(const std::vector<uint8_t>& b, size_t off, size_t n) {
