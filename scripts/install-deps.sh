@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what bpfxx needs to build and test, on Debian 12.
 # Idempotent: apt-get runs only when a package is missing.
+# --vm: also what the kernel matrix (scripts/vm-test.sh) needs.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,9 @@ packages=(
   clang-19 llvm-19 libbpf-dev libclang-rt-14-dev bpftool
   iproute2 procps
 )
+if [ "${1:-}" = "--vm" ]; then
+  packages+=(qemu-system-x86 busybox-static cpio kmod zstd xz-utils)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1304,6 +1304,1343 @@ LIBBPF_API int bpf_map__lookup_and_delete_elem(const struct bpf_map *map, const 
 LIBBPF_API int bpf_map__get_next_key(const struct bpf_map *map, const void *cur_key,
 				     void *next_key, size_t key_sz);
 
+/* ---- struct_ops maps -------------------------------------------------- */
+
+/*
+ * Each variable of a SEC(".struct_ops") or SEC(".struct_ops.link") section
+ * is a BPF_MAP_TYPE_STRUCT_OPS map named after the variable. Its type is a
+ * kernel "ops" struct (tcp_congestion_ops, ...; a ___flavor suffix is
+ * dropped), found in the kernel's BTF at load. Function-pointer members
+ * name SEC("struct_ops/...") programs. Before load,
+ * bpf_map__initial_value() gives the variable in the object's own layout,
+ * where each function-pointer member holds a `struct bpf_program *` (or
+ * NULL) that may be replaced by another struct_ops program of the object.
+ */
+
+/**
+ * @brief **bpf_map__attach_struct_ops()** registers a loaded struct_ops map
+ * with the kernel. A .struct_ops map is registered by writing its value and
+ * unregistered when the link is destroyed; a .struct_ops.link map gets a
+ * BPF link, which bpf_link__update_map() can move to another map.
+ * @param map a struct_ops map of a loaded object
+ * @return the link, or NULL with errno set (EINVAL for another kind of map
+ * or an object not loaded; the kernel's error otherwise)
+ */
+LIBBPF_API struct bpf_link *bpf_map__attach_struct_ops(const struct bpf_map *map);
+
+struct bpf_prog_assoc_struct_ops_opts; /* <bpf/bpf.h> */
+
+/**
+ * @brief **bpf_program__assoc_struct_ops()** associates a loaded program
+ * that is not itself a struct_ops program with a struct_ops map, so that
+ * kfuncs it calls can find the struct_ops instance it works for
+ * (BPF_PROG_ASSOC_STRUCT_OPS).
+ * @param prog a loaded program of any type except struct_ops
+ * @param map a created struct_ops map
+ * @param opts options (flags); may be NULL
+ * @return 0; -EINVAL for a struct_ops program, a map that is not a
+ * struct_ops map, or a program or map not loaded (all checked before any
+ * system call); -EOPNOTSUPP when the kernel lacks the command; the
+ * kernel's error otherwise
+ */
+LIBBPF_API int bpf_program__assoc_struct_ops(struct bpf_program *prog, struct bpf_map *map,
+					     struct bpf_prog_assoc_struct_ops_opts *opts);
+
+/* ---- Links ------------------------------------------------------------ */
+
+/*
+ * A struct bpf_link is an attachment the caller owns: destroying it
+ * detaches (unless disconnected) and frees it. Most links are kernel BPF
+ * links with an fd of their own; they can be pinned in a BPF file system,
+ * where they outlive the process, and reopened with bpf_link__open().
+ */
+
+/**
+ * @brief **bpf_link__fd()** gives the fd that represents the link.
+ * @param link the link
+ * @return the fd (for a .struct_ops map's link, an fd of the map); -EINVAL
+ * for a NULL link
+ */
+LIBBPF_API int bpf_link__fd(const struct bpf_link *link);
+
+/**
+ * @brief **bpf_link__pin()** pins the link in a BPF file system, so that
+ * it stays attached after its last fd is closed.
+ * @param link the link
+ * @param path a new file in a BPF file system
+ * @return 0; -EBUSY if the link is pinned already; a negative error code
+ * from the kernel otherwise
+ */
+LIBBPF_API int bpf_link__pin(struct bpf_link *link, const char *path);
+
+/**
+ * @brief **bpf_link__unpin()** removes the pin bpf_link__pin() or
+ * bpf_link__open() gave the link.
+ * @param link the link
+ * @return 0; -EINVAL if the link has no pin; negative error code otherwise
+ */
+LIBBPF_API int bpf_link__unpin(struct bpf_link *link);
+
+/**
+ * @brief **bpf_link__pin_path()** tells where the link is pinned.
+ * @param link the link
+ * @return the path, or NULL if the link is not pinned
+ */
+LIBBPF_API const char *bpf_link__pin_path(const struct bpf_link *link);
+
+/**
+ * @brief **bpf_link__open()** opens a link pinned at @p path (perhaps by
+ * another process). Destroying the returned link only closes its fd: the
+ * pinned link stays attached until unpinned.
+ * @param path the pin
+ * @return the link, or NULL with errno set (ENOENT for no pin; the
+ * kernel's error if the pin is not a link)
+ */
+LIBBPF_API struct bpf_link *bpf_link__open(const char *path);
+
+/**
+ * @brief **bpf_link__update_program()** replaces the program of a BPF link
+ * by another of the same type (BPF_LINK_UPDATE).
+ * @param link the link
+ * @param prog a loaded program
+ * @return 0; -EINVAL for a program not loaded; the kernel's error otherwise
+ */
+LIBBPF_API int bpf_link__update_program(struct bpf_link *link, struct bpf_program *prog);
+
+/**
+ * @brief **bpf_link__update_map()** moves a .struct_ops.link map's link to
+ * another struct_ops map of the same type: its callbacks replace the old
+ * map's without a moment with neither registered.
+ * @param link a link from bpf_map__attach_struct_ops() of a .struct_ops.link
+ * map
+ * @param map a struct_ops map of a loaded object
+ * @return 0; -EINVAL for another kind of link or map; the kernel's error
+ * otherwise
+ */
+LIBBPF_API int bpf_link__update_map(struct bpf_link *link, const struct bpf_map *map);
+
+/**
+ * @brief **bpf_link__detach()** detaches a BPF link in the kernel
+ * (BPF_LINK_DETACH) while its fd stays open: the link, and any pin of it,
+ * then hold nothing.
+ * @param link the link
+ * @return 0; negative error code from the kernel
+ */
+LIBBPF_API int bpf_link__detach(struct bpf_link *link);
+
+/**
+ * @brief **bpf_link__disconnect()** lets the attachment outlive the link:
+ * bpf_link__destroy() then frees the link without detaching it, leaving
+ * its fd open (a BPF link stays attached as long as the process, or its
+ * pin, lives).
+ * @param link the link
+ */
+LIBBPF_API void bpf_link__disconnect(struct bpf_link *link);
+
+/**
+ * @brief **bpf_link__destroy()** detaches the link (unless disconnected)
+ * and frees it. NULL and legacy error pointers are accepted and ignored.
+ * @param link the link
+ * @return 0; the negative error code of detaching (the link is freed
+ * anyway)
+ */
+LIBBPF_API int bpf_link__destroy(struct bpf_link *link);
+
+/* ======================================================================
+ * Attaching tracing programs (bpf_program__attach and the tracepoint, raw
+ * tracepoint, BTF tracing, LSM, freplace, iterator, perf event, kprobe,
+ * ksyscall, kprobe.multi, uprobe and uprobe.multi families).
+ *
+ * Every function here takes a loaded program and returns a link the caller
+ * owns (NULL with errno set on failure, after a message through the print
+ * callback naming the program and the target).
+ * ====================================================================== */
+
+/**
+ * @brief **bpf_program__attach()** attaches a loaded program where its
+ * section name says: "tp/sched/sched_switch", "raw_tp/sys_enter",
+ * "uprobe/path:func", "kprobe/func+off", "iter/task", fentry/fexit/lsm and
+ * the like. A program of a custom section handler is attached by its
+ * handler's prog_attach_fn.
+ * @param prog a loaded program
+ * @return the link; NULL with errno EOPNOTSUPP when the section names no
+ * target (e.g. a bare SEC("raw_tp") or a networking hook), EINVAL when
+ * the program is not loaded, another errno from the kernel
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach(const struct bpf_program *prog);
+
+/** @brief Options of **bpf_program__attach_perf_event_opts()**. */
+struct bpf_perf_event_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** value bpf_get_attach_cookie() returns to the program */
+	__u64 bpf_cookie;
+	/** attach with PERF_EVENT_IOC_SET_BPF even where a BPF link could be
+	 *  made (no cookie then) */
+	bool force_ioctl_attach;
+	size_t :0;
+};
+#define bpf_perf_event_opts__last_field force_ioctl_attach
+BPFXX_OPTS_KNOWN_SIZE_(bpf_perf_event_opts)
+
+/**
+ * @brief **bpf_program__attach_perf_event()** runs the program on every
+ * overflow or hit of a perf event the caller opened with
+ * perf_event_open(2).
+ * @param prog a loaded program (perf_event, kprobe or tracepoint type)
+ * @param pfd the perf event's fd; the link owns it once this succeeds and
+ * closes it when destroyed
+ * @return the link, or NULL with errno set (the caller still owns @p pfd)
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_perf_event(const struct bpf_program *prog, int pfd);
+
+/**
+ * @brief **bpf_program__attach_perf_event_opts()** is
+ * **bpf_program__attach_perf_event()** with a BPF cookie or a forced ioctl
+ * attachment.
+ * @param prog a loaded program
+ * @param pfd the perf event's fd (owned by the link on success)
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_perf_event_opts(const struct bpf_program *prog, int pfd,
+				    const struct bpf_perf_event_opts *opts);
+
+/** @brief How a kprobe or uprobe is created and attached. */
+enum probe_attach_mode {
+	/** the best the kernel offers */
+	PROBE_ATTACH_MODE_DEFAULT = 0,
+	/** a tracefs kprobe_events / uprobe_events entry, attached by ioctl */
+	PROBE_ATTACH_MODE_LEGACY,
+	/** a perf event of the probe PMU, attached by ioctl */
+	PROBE_ATTACH_MODE_PERF,
+	/** a perf event of the probe PMU, attached with a BPF link */
+	PROBE_ATTACH_MODE_LINK,
+};
+
+/** @brief Options of **bpf_program__attach_kprobe_opts()**. */
+struct bpf_kprobe_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** value bpf_get_attach_cookie() returns to the program */
+	__u64 bpf_cookie;
+	/** byte offset into the function to probe */
+	size_t offset;
+	/** probe the function's return instead of its entry */
+	bool retprobe;
+	/** how the probe is made */
+	enum probe_attach_mode attach_mode;
+	size_t :0;
+};
+#define bpf_kprobe_opts__last_field attach_mode
+BPFXX_OPTS_KNOWN_SIZE_(bpf_kprobe_opts)
+
+/**
+ * @brief **bpf_program__attach_kprobe()** attaches a kprobe program to the
+ * entry (or the return) of a kernel function.
+ * @param prog a loaded kprobe program
+ * @param retprobe true for a return probe
+ * @param func_name the kernel function
+ * @return the link, or NULL with errno set (EOPNOTSUPP on a kernel without
+ * kprobes)
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_kprobe(const struct bpf_program *prog, bool retprobe,
+						      const char *func_name);
+
+/**
+ * @brief **bpf_program__attach_kprobe_opts()** is
+ * **bpf_program__attach_kprobe()** with an offset, a cookie and a mode.
+ * @param prog a loaded kprobe program
+ * @param func_name the kernel function
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_kprobe_opts(const struct bpf_program *prog,
+							   const char *func_name,
+							   const struct bpf_kprobe_opts *opts);
+
+/** @brief Options of **bpf_program__attach_kprobe_multi_opts()**. */
+struct bpf_kprobe_multi_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** kernel function names (instead of a pattern) */
+	const char **syms;
+	/** kernel function addresses (instead of a pattern or names) */
+	const unsigned long *addrs;
+	/** one value per function for bpf_get_attach_cookie(); may be NULL */
+	const __u64 *cookies;
+	/** number of entries of @ref syms or @ref addrs (and cookies) */
+	size_t cnt;
+	/** return probes */
+	bool retprobe;
+	/** session probes: entry and return run the same program */
+	bool session;
+	/** fail unless the pattern matches exactly one function */
+	bool unique_match;
+	size_t :0;
+};
+#define bpf_kprobe_multi_opts__last_field unique_match
+BPFXX_OPTS_KNOWN_SIZE_(bpf_kprobe_multi_opts)
+
+/**
+ * @brief **bpf_program__attach_kprobe_multi_opts()** attaches one program
+ * to many kernel functions in a single link: those matching a glob
+ * @p pattern (from tracefs available_filter_functions), or the names or
+ * addresses in @p opts.
+ * @param prog a loaded kprobe.multi program
+ * @param pattern glob with '*' and '?'; NULL when @p opts lists targets
+ * @param opts options; may be NULL with a pattern
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_kprobe_multi_opts(const struct bpf_program *prog, const char *pattern,
+				      const struct bpf_kprobe_multi_opts *opts);
+
+/** @brief Options of **bpf_program__attach_ksyscall()**. */
+struct bpf_ksyscall_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** value bpf_get_attach_cookie() returns to the program */
+	__u64 bpf_cookie;
+	/** probe the syscall's return */
+	bool retprobe;
+	size_t :0;
+};
+#define bpf_ksyscall_opts__last_field retprobe
+BPFXX_OPTS_KNOWN_SIZE_(bpf_ksyscall_opts)
+
+/**
+ * @brief **bpf_program__attach_ksyscall()** puts a kprobe on the kernel
+ * entry point of a syscall, named as this kernel names it
+ * (__x64_sys_<name> with syscall wrappers, __se_sys_<name> without).
+ * Compat and 32-bit entry points are not covered.
+ * @param prog a loaded kprobe program
+ * @param syscall_name the syscall ("getpid")
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_ksyscall(const struct bpf_program *prog,
+							const char *syscall_name,
+							const struct bpf_ksyscall_opts *opts);
+
+/** @brief Options of **bpf_program__attach_uprobe_opts()**. */
+struct bpf_uprobe_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** file offset of a reference counter (USDT semaphore) the kernel
+	 *  increments while the probe exists; 0 for none */
+	size_t ref_ctr_offset;
+	/** value bpf_get_attach_cookie() returns to the program */
+	__u64 bpf_cookie;
+	/** probe the function's return */
+	bool retprobe;
+	/** function to probe, found in the file's symbols ("name" or
+	 *  "name@VERSION"); the func_offset argument is then an offset into it */
+	const char *func_name;
+	/** how the probe is made */
+	enum probe_attach_mode attach_mode;
+	size_t :0;
+};
+#define bpf_uprobe_opts__last_field attach_mode
+BPFXX_OPTS_KNOWN_SIZE_(bpf_uprobe_opts)
+
+/**
+ * @brief **bpf_program__attach_uprobe()** attaches a uprobe program at a
+ * file offset of an executable or shared library.
+ * @param prog a loaded uprobe (kprobe type) program
+ * @param retprobe true for a return probe
+ * @param pid process to trace; 0 for this one, -1 for all
+ * @param binary_path the file; a bare library name ("libc.so.6") is looked
+ * up like the dynamic loader does, a bare program name on PATH
+ * @param func_offset file offset of the probed instruction
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool retprobe,
+						      pid_t pid, const char *binary_path,
+						      size_t func_offset);
+
+/**
+ * @brief **bpf_program__attach_uprobe_opts()** is
+ * **bpf_program__attach_uprobe()** with a function name, a cookie, a
+ * reference counter and a mode.
+ * @param prog a loaded uprobe program
+ * @param pid process to trace; 0 for this one, -1 for all
+ * @param binary_path the file (see **bpf_program__attach_uprobe()**)
+ * @param func_offset file offset, or offset into opts->func_name
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set (ENOENT for an unknown function)
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog, pid_t pid,
+							   const char *binary_path, size_t func_offset,
+							   const struct bpf_uprobe_opts *opts);
+
+/** @brief Options of **bpf_program__attach_uprobe_multi()**. */
+struct bpf_uprobe_multi_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** function names (instead of a pattern) */
+	const char **syms;
+	/** file offsets (instead of a pattern or names) */
+	const unsigned long *offsets;
+	/** reference counter offsets, one per probe; may be NULL */
+	const unsigned long *ref_ctr_offsets;
+	/** one value per probe for bpf_get_attach_cookie(); may be NULL */
+	const __u64 *cookies;
+	/** number of entries of the arrays */
+	size_t cnt;
+	/** return probes */
+	bool retprobe;
+	/** session probes */
+	bool session;
+	size_t :0;
+};
+#define bpf_uprobe_multi_opts__last_field session
+BPFXX_OPTS_KNOWN_SIZE_(bpf_uprobe_multi_opts)
+
+/**
+ * @brief **bpf_program__attach_uprobe_multi()** attaches one program to
+ * many functions of a file in a single link (6.6+).
+ * @param prog a loaded uprobe.multi program
+ * @param pid process to trace; 0 or -1 for all
+ * @param binary_path the file
+ * @param func_pattern glob over the file's function names; NULL when
+ * @p opts lists the targets
+ * @param opts options; may be NULL with a pattern
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_uprobe_multi(const struct bpf_program *prog, pid_t pid, const char *binary_path,
+				 const char *func_pattern, const struct bpf_uprobe_multi_opts *opts);
+
+/** @brief Options of **bpf_program__attach_tracepoint_opts()**. */
+struct bpf_tracepoint_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** value bpf_get_attach_cookie() returns to the program */
+	__u64 bpf_cookie;
+};
+#define bpf_tracepoint_opts__last_field bpf_cookie
+BPFXX_OPTS_KNOWN_SIZE_(bpf_tracepoint_opts)
+
+/**
+ * @brief **bpf_program__attach_tracepoint()** attaches a program to a
+ * kernel tracepoint (tracefs events/<category>/<name>); tracefs is mounted
+ * at /sys/kernel/tracing if it is nowhere.
+ * @param prog a loaded tracepoint program
+ * @param tp_category the category ("syscalls")
+ * @param tp_name the tracepoint ("sys_enter_getpid")
+ * @return the link, or NULL with errno set (ENOENT: no such tracepoint)
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog,
+							  const char *tp_category, const char *tp_name);
+
+/**
+ * @brief **bpf_program__attach_tracepoint_opts()** is
+ * **bpf_program__attach_tracepoint()** with a BPF cookie.
+ * @param prog a loaded tracepoint program
+ * @param tp_category the category
+ * @param tp_name the tracepoint
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_tracepoint_opts(const struct bpf_program *prog, const char *tp_category,
+				    const char *tp_name, const struct bpf_tracepoint_opts *opts);
+
+/** @brief Options of **bpf_program__attach_raw_tracepoint_opts()**. */
+struct bpf_raw_tracepoint_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** value bpf_get_attach_cookie() returns (kernel 6.10+) */
+	__u64 cookie;
+};
+#define bpf_raw_tracepoint_opts__last_field cookie
+BPFXX_OPTS_KNOWN_SIZE_(bpf_raw_tracepoint_opts)
+
+/**
+ * @brief **bpf_program__attach_raw_tracepoint()** attaches a raw
+ * tracepoint program to the named tracepoint.
+ * @param prog a loaded raw_tp program
+ * @param tp_name the tracepoint ("sys_enter")
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog,
+							      const char *tp_name);
+
+/**
+ * @brief **bpf_program__attach_raw_tracepoint_opts()** is
+ * **bpf_program__attach_raw_tracepoint()** with a BPF cookie (EOPNOTSUPP
+ * for a non-zero cookie on kernels that take none).
+ * @param prog a loaded raw_tp program
+ * @param tp_name the tracepoint
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_raw_tracepoint_opts(const struct bpf_program *prog, const char *tp_name,
+					struct bpf_raw_tracepoint_opts *opts);
+
+/** @brief Options of **bpf_program__attach_trace_opts()**. */
+struct bpf_trace_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** value bpf_get_attach_cookie() returns to the program */
+	__u64 cookie;
+};
+#define bpf_trace_opts__last_field cookie
+BPFXX_OPTS_KNOWN_SIZE_(bpf_trace_opts)
+
+/**
+ * @brief **bpf_program__attach_trace()** attaches a tp_btf, fentry, fexit
+ * or fmod_ret program to the target it was loaded for.
+ * @param prog a loaded tracing program
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_trace(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__attach_trace_opts()** is
+ * **bpf_program__attach_trace()** with a BPF cookie.
+ * @param prog a loaded tracing program
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_trace_opts(const struct bpf_program *prog,
+							  const struct bpf_trace_opts *opts);
+
+/**
+ * @brief **bpf_program__attach_lsm()** attaches an LSM program to the
+ * security hook it was loaded for.
+ * @param prog a loaded lsm program
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_lsm(const struct bpf_program *prog);
+
+/**
+ * @brief **bpf_program__attach_freplace()** makes a freplace program stand
+ * in for a global function of another BPF program.
+ * @param prog a loaded freplace (BPF_PROG_TYPE_EXT) program
+ * @param target_fd fd of the program whose function is replaced; 0 for the
+ * target given at load (bpf_program__set_attach_target())
+ * @param attach_func_name the function replaced; NULL with @p target_fd 0
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_freplace(const struct bpf_program *prog, int target_fd,
+							const char *attach_func_name);
+
+/** @brief Options of **bpf_program__attach_iter()**. */
+struct bpf_iter_attach_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** what to iterate over (a map, a cgroup, a task); may be NULL */
+	union bpf_iter_link_info *link_info;
+	/** size of *link_info in bytes */
+	__u32 link_info_len;
+};
+#define bpf_iter_attach_opts__last_field link_info_len
+BPFXX_OPTS_KNOWN_SIZE_(bpf_iter_attach_opts)
+
+/**
+ * @brief **bpf_program__attach_iter()** makes an iterator link; each
+ * bpf_iter_create() on its fd starts a pass whose output is read from the
+ * returned fd.
+ * @param prog a loaded iter program
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_iter(const struct bpf_program *prog,
+						    const struct bpf_iter_attach_opts *opts);
+
+/* ======================================================================
+ * Attaching to cgroups and network hooks (bpf_program__attach_cgroup,
+ * _xdp, _tcx, _netkit, _netfilter, _netns, _sockmap) and XDP through
+ * netlink (bpf_xdp_*).
+ *
+ * None of these hooks can be found from the section name alone (a cgroup,
+ * a device or a map is needed), so bpf_program__attach() leaves them out;
+ * they are attached here, each as a BPF link that detaches when destroyed.
+ * ====================================================================== */
+
+/**
+ * @brief **bpf_program__attach_cgroup()** attaches a loaded cgroup program
+ * (cgroup_skb, cgroup/sock_create, cgroup/connect4, sockops, cgroup/sysctl
+ * ...) to a cgroup v2 directory as a BPF link, at the program's expected
+ * attach type. Programs of the cgroup's descendants keep running too.
+ * @param prog the program
+ * @param cgroup_fd fd of the cgroup directory (open with O_RDONLY)
+ * @return the link; NULL with errno set on error
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_cgroup(const struct bpf_program *prog, int cgroup_fd);
+
+/**
+ * @brief Options of **bpf_program__attach_cgroup_opts()**: where the new
+ * link goes among the cgroup's programs of the same hook.
+ */
+struct bpf_cgroup_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** BPF_F_BEFORE or BPF_F_AFTER (with an anchor below), BPF_F_ID */
+	__u32 flags;
+	/** fd of the program or link the new one goes before or after */
+	__u32 relative_fd;
+	/** id of that program or link instead of an fd */
+	__u32 relative_id;
+	/** the hook's revision the caller expects (0: any); -ESTALE if it moved */
+	__u64 expected_revision;
+	size_t :0;
+};
+#define bpf_cgroup_opts__last_field expected_revision
+BPFXX_OPTS_KNOWN_SIZE_(bpf_cgroup_opts)
+
+/**
+ * @brief **bpf_program__attach_cgroup_opts()** is
+ * **bpf_program__attach_cgroup()** with an ordering among the hook's
+ * programs.
+ * @param prog the program
+ * @param cgroup_fd fd of the cgroup directory
+ * @param opts options, or NULL
+ * @return the link; NULL with errno set on error
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_cgroup_opts(const struct bpf_program *prog, int cgroup_fd,
+				const struct bpf_cgroup_opts *opts);
+
+/**
+ * @brief **bpf_program__attach_xdp()** attaches a loaded XDP program to a
+ * network device as a BPF link (the kernel picks native mode when the
+ * driver has it, generic otherwise). A device holds one XDP link.
+ * @param prog the program
+ * @param ifindex index of the device
+ * @return the link; NULL with errno set on error (EBUSY when a program is
+ * already attached through netlink or another link)
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_xdp(const struct bpf_program *prog, int ifindex);
+
+/**
+ * @brief Options of **bpf_program__attach_tcx()**: the new program's place
+ * among the device's tcx programs of the same direction.
+ */
+struct bpf_tcx_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** BPF_F_BEFORE or BPF_F_AFTER (with an anchor below), BPF_F_ID */
+	__u32 flags;
+	/** fd of the program or link the new one goes before or after */
+	__u32 relative_fd;
+	/** id of that program or link instead of an fd */
+	__u32 relative_id;
+	/** the hook's revision the caller expects (0: any) */
+	__u64 expected_revision;
+	size_t :0;
+};
+#define bpf_tcx_opts__last_field expected_revision
+BPFXX_OPTS_KNOWN_SIZE_(bpf_tcx_opts)
+
+/**
+ * @brief **bpf_program__attach_tcx()** attaches a loaded tc program
+ * (section tcx/ingress or tcx/egress) to a device's ingress or egress as a
+ * BPF link; several programs run in order, each returning TCX_NEXT to go
+ * on.
+ * @param prog the program
+ * @param ifindex index of the device
+ * @param opts options, or NULL
+ * @return the link; NULL with errno set on error
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_tcx(const struct bpf_program *prog, int ifindex,
+			const struct bpf_tcx_opts *opts);
+
+/**
+ * @brief Options of **bpf_program__attach_netkit()**, laid out like
+ * struct bpf_tcx_opts.
+ */
+struct bpf_netkit_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** BPF_F_BEFORE or BPF_F_AFTER (with an anchor below), BPF_F_ID */
+	__u32 flags;
+	/** fd of the program or link the new one goes before or after */
+	__u32 relative_fd;
+	/** id of that program or link instead of an fd */
+	__u32 relative_id;
+	/** the hook's revision the caller expects (0: any) */
+	__u64 expected_revision;
+	size_t :0;
+};
+#define bpf_netkit_opts__last_field expected_revision
+BPFXX_OPTS_KNOWN_SIZE_(bpf_netkit_opts)
+
+/**
+ * @brief **bpf_program__attach_netkit()** attaches a loaded program
+ * (section netkit/primary or netkit/peer) to a netkit device as a BPF link.
+ * @param prog the program
+ * @param ifindex index of the netkit device (the primary one)
+ * @param opts options, or NULL
+ * @return the link; NULL with errno set on error
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_netkit(const struct bpf_program *prog, int ifindex,
+			   const struct bpf_netkit_opts *opts);
+
+/**
+ * @brief Options of **bpf_program__attach_netfilter()**: the hook.
+ */
+struct bpf_netfilter_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** protocol family: NFPROTO_IPV4 or NFPROTO_IPV6 */
+	__u32 pf;
+	/** hook: NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN ... */
+	__u32 hooknum;
+	/** priority among the hook's functions (not the reserved extremes) */
+	__s32 priority;
+	/** BPF_F_NETFILTER_IP_DEFRAG to see reassembled packets */
+	__u32 flags;
+};
+#define bpf_netfilter_opts__last_field flags
+BPFXX_OPTS_KNOWN_SIZE_(bpf_netfilter_opts)
+
+/**
+ * @brief **bpf_program__attach_netfilter()** attaches a loaded netfilter
+ * program to a netfilter hook of the caller's network namespace.
+ * @param prog the program
+ * @param opts the hook (required)
+ * @return the link; NULL with errno set on error
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_netfilter(const struct bpf_program *prog,
+			      const struct bpf_netfilter_opts *opts);
+
+/**
+ * @brief **bpf_program__attach_netns()** attaches a loaded sk_lookup or
+ * flow_dissector program to a network namespace as a BPF link.
+ * @param prog the program
+ * @param netns_fd fd of the namespace (/proc/self/ns/net or a bind mount)
+ * @return the link; NULL with errno set on error
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_netns(const struct bpf_program *prog, int netns_fd);
+
+/**
+ * @brief **bpf_program__attach_sockmap()** attaches a loaded sk_msg or
+ * sk_skb program to a SOCKMAP or SOCKHASH map as a BPF link, at the
+ * program's expected attach type (the section's: sk_msg, sk_skb/verdict,
+ * sk_skb/stream_parser ...).
+ * @param prog the program
+ * @param map_fd fd of the sockmap or sockhash
+ * @return the link; NULL with errno set on error
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_sockmap(const struct bpf_program *prog, int map_fd);
+
+/* ---- XDP through netlink --------------------------------------------- */
+
+/**
+ * @brief Options of **bpf_xdp_attach()** and **bpf_xdp_detach()**.
+ */
+struct bpf_xdp_attach_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** when not 0, act only if this program is the one attached now
+	 *  (XDP_FLAGS_REPLACE) */
+	int old_prog_fd;
+	size_t :0;
+};
+#define bpf_xdp_attach_opts__last_field old_prog_fd
+BPFXX_OPTS_KNOWN_SIZE_(bpf_xdp_attach_opts)
+
+/**
+ * @brief What **bpf_xdp_query()** found; every field is an output.
+ */
+struct bpf_xdp_query_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** id of the program when a single mode has one; 0 otherwise */
+	__u32 prog_id;
+	/** id of the native-mode program, 0 if none */
+	__u32 drv_prog_id;
+	/** id of the offloaded program, 0 if none */
+	__u32 hw_prog_id;
+	/** id of the generic-mode program, 0 if none */
+	__u32 skb_prog_id;
+	/** XDP_ATTACHED_NONE, _DRV, _SKB, _HW or _MULTI */
+	__u8 attach_mode;
+	/** the device's NETDEV_XDP_ACT_* features, 0 when the kernel cannot say */
+	__u64 feature_flags;
+	/** most fragments a zero-copy AF_XDP buffer may have, where reported */
+	__u32 xdp_zc_max_segs;
+	size_t :0;
+};
+#define bpf_xdp_query_opts__last_field xdp_zc_max_segs
+BPFXX_OPTS_KNOWN_SIZE_(bpf_xdp_query_opts)
+
+/**
+ * @brief **bpf_xdp_attach()** sets a device's XDP program through
+ * rtnetlink (not a link: it stays until detached or the device goes away).
+ * @param ifindex index of the device
+ * @param prog_fd fd of the loaded XDP program
+ * @param flags XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE, XDP_FLAGS_HW_MODE,
+ * XDP_FLAGS_UPDATE_IF_NOEXIST, XDP_FLAGS_REPLACE
+ * @param opts options, or NULL
+ * @return 0; negative error code on error, the kernel's explanation going
+ * to the print callback
+ */
+LIBBPF_API int bpf_xdp_attach(int ifindex, int prog_fd, __u32 flags,
+			      const struct bpf_xdp_attach_opts *opts);
+
+/**
+ * @brief **bpf_xdp_detach()** removes a device's netlink XDP program.
+ * @param ifindex index of the device
+ * @param flags the mode the program was attached in, as for attach
+ * @param opts options (old_prog_fd to detach only that program), or NULL
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_xdp_detach(int ifindex, __u32 flags,
+			      const struct bpf_xdp_attach_opts *opts);
+
+/**
+ * @brief **bpf_xdp_query()** reports the XDP programs of a device, per
+ * mode, and its XDP features.
+ * @param ifindex index of the device
+ * @param flags XDP_FLAGS_* (checked, otherwise unused)
+ * @param opts receives the results (required)
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_xdp_query(int ifindex, int flags, struct bpf_xdp_query_opts *opts);
+
+/**
+ * @brief **bpf_xdp_query_id()** gives the id of a device's XDP program.
+ * @param ifindex index of the device
+ * @param flags one of XDP_FLAGS_SKB_MODE, _DRV_MODE, _HW_MODE to ask for
+ * that mode's program; no mode for the single attached one
+ * @param prog_id receives the id (0: none)
+ * @return 0; negative error code on error (-EINVAL when programs sit in
+ * several modes and no mode is named)
+ */
+LIBBPF_API int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
+
+/* ---- tc over netlink (clsact, cls_bpf direct action) ------------------ */
+
+/** @brief Where on a device a tc hook is (bits of **struct bpf_tc_hook**). */
+enum bpf_tc_attach_point {
+	BPF_TC_INGRESS = 1 << 0, /**< the clsact qdisc's ingress */
+	BPF_TC_EGRESS  = 1 << 1, /**< the clsact qdisc's egress */
+	BPF_TC_CUSTOM  = 1 << 2, /**< a parent the caller names */
+};
+
+/** @brief Builds a tc handle from its major and minor halves. */
+#define BPF_TC_PARENT(a, b) \
+	((((a) << 16) & 0xFFFF0000U) | ((b) & 0x0000FFFFU))
+
+/** @brief Flags of **struct bpf_tc_opts**. */
+enum bpf_tc_flags {
+	BPF_TC_F_REPLACE = 1 << 0, /**< replace the filter with that handle and priority */
+};
+
+/**
+ * @brief A tc hook: the device and which of its hooks.
+ */
+struct bpf_tc_hook {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** index of the device */
+	int ifindex;
+	/** BPF_TC_INGRESS, BPF_TC_EGRESS (both for the qdisc), or BPF_TC_CUSTOM */
+	enum bpf_tc_attach_point attach_point;
+	/** the parent handle, for BPF_TC_CUSTOM only */
+	__u32 parent;
+	size_t :0;
+};
+#define bpf_tc_hook__last_field parent
+BPFXX_OPTS_KNOWN_SIZE_(bpf_tc_hook)
+
+/**
+ * @brief A tc BPF filter: the program to attach, and the handle and
+ * priority that name the filter afterwards.
+ */
+struct bpf_tc_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** fd of the program (attach only) */
+	int prog_fd;
+	/** BPF_TC_F_REPLACE (attach only) */
+	__u32 flags;
+	/** output: id of the filter's program */
+	__u32 prog_id;
+	/** the filter's handle; 0 on attach lets the kernel choose */
+	__u32 handle;
+	/** the filter's priority (1..65535); 0 on attach lets the kernel choose */
+	__u32 priority;
+	size_t :0;
+};
+#define bpf_tc_opts__last_field priority
+BPFXX_OPTS_KNOWN_SIZE_(bpf_tc_opts)
+
+/**
+ * @brief **bpf_tc_hook_create()** adds the clsact qdisc to a device, which
+ * gives it the ingress and egress hooks filters attach to.
+ * @param hook the device (attach_point BPF_TC_INGRESS and/or BPF_TC_EGRESS)
+ * @return 0; -EEXIST when the device already has it; other negative error
+ * codes on error
+ */
+LIBBPF_API int bpf_tc_hook_create(struct bpf_tc_hook *hook);
+
+/**
+ * @brief **bpf_tc_hook_destroy()** removes the clsact qdisc (attach_point
+ * BPF_TC_INGRESS | BPF_TC_EGRESS) with every filter on it, or only the
+ * filters of one direction.
+ * @param hook the device and hook
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_tc_hook_destroy(struct bpf_tc_hook *hook);
+
+/**
+ * @brief **bpf_tc_attach()** adds a cls_bpf filter in direct-action mode
+ * (the program's return value is the tc verdict) running @p opts->prog_fd.
+ * @param hook the device and a single direction (or a custom parent)
+ * @param opts prog_fd, optional handle, priority and BPF_TC_F_REPLACE;
+ * receives the handle, priority and prog_id the filter got
+ * @return 0; negative error code on error (-EEXIST when a filter with that
+ * handle and priority exists and REPLACE was not asked)
+ */
+LIBBPF_API int bpf_tc_attach(const struct bpf_tc_hook *hook,
+			     struct bpf_tc_opts *opts);
+
+/**
+ * @brief **bpf_tc_detach()** removes the filter named by handle and
+ * priority.
+ * @param hook the device and direction
+ * @param opts handle and priority; prog_fd, prog_id and flags must be 0
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int bpf_tc_detach(const struct bpf_tc_hook *hook,
+			     const struct bpf_tc_opts *opts);
+
+/**
+ * @brief **bpf_tc_query()** gives the program id of the filter named by
+ * handle and priority.
+ * @param hook the device and direction
+ * @param opts handle and priority; receives prog_id
+ * @return 0; -ENOENT when there is no such filter; negative error code on
+ * error
+ */
+LIBBPF_API int bpf_tc_query(const struct bpf_tc_hook *hook,
+			    struct bpf_tc_opts *opts);
+
+
+/* ======================================================================
+ * Ring buffer, user ring buffer and perf buffer (ring_buffer__*, ring__*,
+ * user_ring_buffer__*, perf_buffer__*).
+ *
+ * Consumers and producers of the kernel's three event channels. A
+ * ring_buffer, user_ring_buffer or perf_buffer is used by one thread at a
+ * time; different ones may be used from different threads.
+ * ====================================================================== */
+
+/* ---- BPF ring buffer (BPF_MAP_TYPE_RINGBUF) --------------------------- */
+
+struct ring_buffer;
+struct ring;
+struct user_ring_buffer;
+
+/**
+ * @brief Called once per committed record of a ring buffer, in order.
+ * @param ctx the pointer given with the ring
+ * @param data the record, valid until the callback returns
+ * @param size the record's length in bytes
+ * @return 0 (or any non-negative value) to go on; a negative value stops
+ * consumption, and the consuming call returns it
+ */
+typedef int (*ring_buffer_sample_fn)(void *ctx, void *data, size_t size);
+
+/**
+ * @brief Options of **ring_buffer__new()**; none yet besides the size.
+ */
+struct ring_buffer_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+};
+#define ring_buffer_opts__last_field sz
+BPFXX_OPTS_KNOWN_SIZE_(ring_buffer_opts)
+
+/**
+ * @brief **ring_buffer__new()** creates a ring buffer manager holding the
+ * ring of one BPF_MAP_TYPE_RINGBUF map; more rings join with
+ * **ring_buffer__add()**.
+ * @param map_fd fd of the ring buffer map (duplicated: the caller keeps its own)
+ * @param sample_cb callback for each record of this ring
+ * @param ctx passed to @p sample_cb
+ * @param opts options, or NULL
+ * @return the manager; NULL with errno set on error (EINVAL for a map of
+ * another type, for example)
+ */
+LIBBPF_API struct ring_buffer *ring_buffer__new(int map_fd, ring_buffer_sample_fn sample_cb,
+						void *ctx, const struct ring_buffer_opts *opts);
+
+/**
+ * @brief **ring_buffer__free()** unmaps every ring and frees the manager.
+ * Must not race with a call using it (poll from another thread included).
+ * @param rb the manager, or NULL
+ */
+LIBBPF_API void ring_buffer__free(struct ring_buffer *rb);
+
+/**
+ * @brief **ring_buffer__add()** adds the ring of another ringbuf map, with
+ * its own callback, to the manager and its epoll set.
+ * @param rb the manager
+ * @param map_fd fd of the ring buffer map
+ * @param sample_cb callback for this ring's records
+ * @param ctx passed to @p sample_cb
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int ring_buffer__add(struct ring_buffer *rb, int map_fd,
+				ring_buffer_sample_fn sample_cb, void *ctx);
+
+/**
+ * @brief **ring_buffer__poll()** consumes waiting records; when no ring
+ * has any, waits up to @p timeout_ms for the kernel's wakeup first.
+ * @param rb the manager
+ * @param timeout_ms longest wait in milliseconds; -1 waits forever, 0 never
+ * @return records consumed (at most INT_MAX); a callback's negative return;
+ * negative error code on error (-EINTR when a signal ended the wait)
+ */
+LIBBPF_API int ring_buffer__poll(struct ring_buffer *rb, int timeout_ms);
+
+/**
+ * @brief **ring_buffer__consume()** consumes every waiting record of every
+ * ring, without waiting.
+ * @param rb the manager
+ * @return records consumed (at most INT_MAX); a callback's negative return
+ */
+LIBBPF_API int ring_buffer__consume(struct ring_buffer *rb);
+
+/**
+ * @brief **ring_buffer__consume_n()** consumes at most @p n waiting
+ * records, ring after ring, without waiting.
+ * @param rb the manager
+ * @param n the most records to hand over
+ * @return records consumed (at most INT_MAX); a callback's negative return
+ */
+LIBBPF_API int ring_buffer__consume_n(struct ring_buffer *rb, size_t n);
+
+/**
+ * @brief **ring_buffer__epoll_fd()** gives the epoll fd watching every
+ * ring, to wait on from an event loop.
+ * @param rb the manager
+ * @return the epoll fd (owned by @p rb)
+ */
+LIBBPF_API int ring_buffer__epoll_fd(const struct ring_buffer *rb);
+
+/**
+ * @brief **ring_buffer__ring()** gives one ring of the manager, in the
+ * order the rings were added.
+ * @param rb the manager
+ * @param idx index of the ring
+ * @return the ring (owned by @p rb); NULL with errno ENOENT when @p idx is
+ * out of range
+ */
+LIBBPF_API struct ring *ring_buffer__ring(struct ring_buffer *rb, unsigned int idx);
+
+/**
+ * @brief **ring__consumer_pos()** gives how far the consumer has read.
+ * @param r the ring
+ * @return the consumer position, in bytes since the ring was created
+ */
+LIBBPF_API unsigned long ring__consumer_pos(const struct ring *r);
+
+/**
+ * @brief **ring__producer_pos()** gives how far producers have reserved.
+ * @param r the ring
+ * @return the producer position, in bytes since the ring was created
+ */
+LIBBPF_API unsigned long ring__producer_pos(const struct ring *r);
+
+/**
+ * @brief **ring__avail_data_size()** gives the bytes between the consumer
+ * and producer positions (records waiting, headers and busy ones included).
+ * @param r the ring
+ * @return the byte count
+ */
+LIBBPF_API size_t ring__avail_data_size(const struct ring *r);
+
+/**
+ * @brief **ring__size()** gives the ring's data size (the map's max_entries).
+ * @param r the ring
+ * @return the size in bytes
+ */
+LIBBPF_API size_t ring__size(const struct ring *r);
+
+/**
+ * @brief **ring__map_fd()** gives the fd of the ring's map.
+ * @param r the ring
+ * @return the fd (owned by the ring)
+ */
+LIBBPF_API int ring__map_fd(const struct ring *r);
+
+/**
+ * @brief **ring__consume()** consumes every waiting record of this ring.
+ * @param r the ring
+ * @return records consumed (at most INT_MAX); the callback's negative return
+ */
+LIBBPF_API int ring__consume(struct ring *r);
+
+/**
+ * @brief **ring__consume_n()** consumes at most @p n waiting records of
+ * this ring.
+ * @param r the ring
+ * @param n the most records to hand over
+ * @return records consumed (at most INT_MAX); the callback's negative return
+ */
+LIBBPF_API int ring__consume_n(struct ring *r, size_t n);
+
+/* ---- User ring buffer (BPF_MAP_TYPE_USER_RINGBUF) --------------------- */
+
+/**
+ * @brief Options of **user_ring_buffer__new()**; none yet besides the size.
+ */
+struct user_ring_buffer_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+};
+#define user_ring_buffer_opts__last_field sz
+BPFXX_OPTS_KNOWN_SIZE_(user_ring_buffer_opts)
+
+/**
+ * @brief **user_ring_buffer__new()** maps a BPF_MAP_TYPE_USER_RINGBUF map
+ * for user space to write records that BPF programs drain with
+ * bpf_user_ringbuf_drain(). Only one user ring buffer should write a map.
+ * @param map_fd fd of the user ring buffer map (duplicated)
+ * @param opts options, or NULL
+ * @return the producer; NULL with errno set on error
+ */
+LIBBPF_API struct user_ring_buffer *user_ring_buffer__new(int map_fd,
+							  const struct user_ring_buffer_opts *opts);
+
+/**
+ * @brief **user_ring_buffer__reserve()** reserves room for a record of
+ * @p size bytes. Records reach BPF in reservation order, once submitted or
+ * discarded; a reserved record holds back the ones after it. Not thread
+ * safe: serialize reserve, submit and discard.
+ * @param rb the producer
+ * @param size the record's size in bytes
+ * @return where to write the record; NULL with errno ENOSPC when the ring
+ * is full now, E2BIG when the record can never fit
+ */
+LIBBPF_API void *user_ring_buffer__reserve(struct user_ring_buffer *rb, __u32 size);
+
+/**
+ * @brief **user_ring_buffer__reserve_blocking()** reserves like
+ * **user_ring_buffer__reserve()**, sleeping until a BPF drain frees room
+ * when the ring is full.
+ * @param rb the producer
+ * @param size the record's size in bytes
+ * @param timeout_ms longest wait in milliseconds; -1 waits forever
+ * @return where to write the record; NULL with errno ENOSPC when the time
+ * ran out, E2BIG when the record can never fit, EINVAL for a bad timeout
+ */
+LIBBPF_API void *user_ring_buffer__reserve_blocking(struct user_ring_buffer *rb, __u32 size,
+						    int timeout_ms);
+
+/**
+ * @brief **user_ring_buffer__submit()** publishes a reserved record.
+ * @param rb the producer
+ * @param sample what a reserve call returned
+ */
+LIBBPF_API void user_ring_buffer__submit(struct user_ring_buffer *rb, void *sample);
+
+/**
+ * @brief **user_ring_buffer__discard()** gives back a reserved record; BPF
+ * never sees it.
+ * @param rb the producer
+ * @param sample what a reserve call returned
+ */
+LIBBPF_API void user_ring_buffer__discard(struct user_ring_buffer *rb, void *sample);
+
+/**
+ * @brief **user_ring_buffer__free()** unmaps the ring and frees the producer.
+ * @param rb the producer, or NULL
+ */
+LIBBPF_API void user_ring_buffer__free(struct user_ring_buffer *rb);
+
+/* ---- Perf buffer (BPF_MAP_TYPE_PERF_EVENT_ARRAY) ---------------------- */
+
+struct perf_buffer;
+struct perf_event_header;
+struct perf_event_attr;
+
+/**
+ * @brief Called for each sample a BPF program sent with
+ * bpf_perf_event_output().
+ * @param ctx the pointer given to **perf_buffer__new()**
+ * @param cpu the CPU whose buffer held the sample
+ * @param data the sample, valid until the callback returns
+ * @param size its length in bytes
+ */
+typedef void (*perf_buffer_sample_fn)(void *ctx, int cpu, void *data, __u32 size);
+
+/**
+ * @brief Called when the kernel reports samples dropped for lack of room.
+ * @param ctx the pointer given to **perf_buffer__new()**
+ * @param cpu the CPU whose buffer overflowed
+ * @param cnt how many samples were dropped
+ */
+typedef void (*perf_buffer_lost_fn)(void *ctx, int cpu, __u64 cnt);
+
+/**
+ * @brief Options of **perf_buffer__new()**. Declare with LIBBPF_OPTS().
+ */
+struct perf_buffer_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** wake the reader every this many samples (0 or 1: every sample) */
+	__u32 sample_period;
+	size_t :0;
+};
+#define perf_buffer_opts__last_field sample_period
+BPFXX_OPTS_KNOWN_SIZE_(perf_buffer_opts)
+
+/**
+ * @brief **perf_buffer__new()** opens a BPF output perf event with its
+ * ring on every online CPU (up to the map's size) and stores each in the
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY map under its CPU number.
+ * @param map_fd fd of the perf event array map
+ * @param page_cnt data pages per CPU ring, a power of two
+ * @param sample_cb callback for each sample, or NULL
+ * @param lost_cb callback for loss reports, or NULL
+ * @param ctx passed to both callbacks
+ * @param opts options, or NULL
+ * @return the manager; NULL with errno set on error
+ */
+LIBBPF_API struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt,
+						perf_buffer_sample_fn sample_cb,
+						perf_buffer_lost_fn lost_cb, void *ctx,
+						const struct perf_buffer_opts *opts);
+
+/** @brief What a **perf_buffer__new_raw()** event callback returns. */
+enum bpf_perf_event_ret {
+	LIBBPF_PERF_EVENT_DONE	= 0,	/**< stop consuming this buffer */
+	LIBBPF_PERF_EVENT_ERROR	= -1,	/**< stop, and fail the consuming call */
+	LIBBPF_PERF_EVENT_CONT	= -2,	/**< go on with the next record */
+};
+
+/**
+ * @brief Called for every record of a raw perf buffer, whatever its type.
+ * @param ctx the pointer given to **perf_buffer__new_raw()**
+ * @param cpu the CPU of the buffer
+ * @param event the record (header first), valid until the callback returns
+ * @return a value of enum bpf_perf_event_ret
+ */
+typedef enum bpf_perf_event_ret (*perf_buffer_event_fn)(void *ctx, int cpu,
+							 struct perf_event_header *event);
+
+/**
+ * @brief Options of **perf_buffer__new_raw()**. Declare with LIBBPF_OPTS().
+ */
+struct perf_buffer_raw_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	long :0;
+	long :0;
+	/** 0: every online CPU; otherwise the length of @ref cpus and @ref map_keys */
+	int cpu_cnt;
+	/** CPUs to open an event on (when cpu_cnt > 0) */
+	int *cpus;
+	/** the map key to store each CPU's event under (when cpu_cnt > 0) */
+	int *map_keys;
+};
+#define perf_buffer_raw_opts__last_field map_keys
+BPFXX_OPTS_KNOWN_SIZE_(perf_buffer_raw_opts)
+
+/**
+ * @brief **perf_buffer__new_raw()** is **perf_buffer__new()** with the
+ * caller's perf event attributes and CPU selection, handing every record
+ * to one callback.
+ * @param map_fd fd of the perf event array map
+ * @param page_cnt data pages per CPU ring, a power of two
+ * @param attr the perf event attributes to open each event with
+ * @param event_cb callback for every record
+ * @param ctx passed to @p event_cb
+ * @param opts options, or NULL
+ * @return the manager; NULL with errno set on error
+ */
+LIBBPF_API struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt,
+						    struct perf_event_attr *attr,
+						    perf_buffer_event_fn event_cb, void *ctx,
+						    const struct perf_buffer_raw_opts *opts);
+
+/**
+ * @brief **perf_buffer__free()** removes the events from the map, closes
+ * them and frees the manager. Must not race with a call using it.
+ * @param pb the manager, or NULL
+ */
+LIBBPF_API void perf_buffer__free(struct perf_buffer *pb);
+
+/**
+ * @brief **perf_buffer__epoll_fd()** gives the epoll fd watching every
+ * CPU's buffer.
+ * @param pb the manager
+ * @return the epoll fd (owned by @p pb)
+ */
+LIBBPF_API int perf_buffer__epoll_fd(const struct perf_buffer *pb);
+
+/**
+ * @brief **perf_buffer__poll()** waits up to @p timeout_ms for buffers
+ * with records and consumes those.
+ * @param pb the manager
+ * @param timeout_ms longest wait in milliseconds; -1 waits forever
+ * @return how many buffers were ready; negative error code on error
+ */
+LIBBPF_API int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
+
+/**
+ * @brief **perf_buffer__consume()** consumes the records of every buffer
+ * without waiting.
+ * @param pb the manager
+ * @return 0; negative error code on error
+ */
+LIBBPF_API int perf_buffer__consume(struct perf_buffer *pb);
+
+/**
+ * @brief **perf_buffer__consume_buffer()** consumes the records of one buffer.
+ * @param pb the manager
+ * @param buf_idx the buffer's index, below **perf_buffer__buffer_cnt()**
+ * @return 0; -EINVAL for an index out of range; -ENOENT for a CPU without
+ * a buffer (offline); negative error code on error
+ */
+LIBBPF_API int perf_buffer__consume_buffer(struct perf_buffer *pb, size_t buf_idx);
+
+/**
+ * @brief **perf_buffer__buffer_cnt()** gives the number of buffer slots
+ * (one per CPU considered, offline ones included).
+ * @param pb the manager
+ * @return the count
+ */
+LIBBPF_API size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb);
+
+/**
+ * @brief **perf_buffer__buffer_fd()** gives the perf event fd of one buffer.
+ * @param pb the manager
+ * @param buf_idx the buffer's index
+ * @return the fd (owned by @p pb); -EINVAL or -ENOENT as
+ * **perf_buffer__consume_buffer()**
+ */
+LIBBPF_API int perf_buffer__buffer_fd(const struct perf_buffer *pb, size_t buf_idx);
+
+/**
+ * @brief **perf_buffer__buffer()** gives the raw mapping of one buffer:
+ * the perf_event_mmap_page, then the data pages.
+ * @param pb the manager
+ * @param buf_idx the buffer's index
+ * @param buf receives the start of the mapping
+ * @param buf_size receives the size of the data pages
+ * @return 0; -EINVAL or -ENOENT as **perf_buffer__consume_buffer()**
+ */
+LIBBPF_API int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf,
+				   size_t *buf_size);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

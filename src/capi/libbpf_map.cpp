@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "capi/errors.h"
+#include "object/arena.h"
 #include "object/btf_fixup.h"
 #include "object/object.h"
 #include "sys/kernel.h"
@@ -263,7 +264,20 @@ int bpf_map__set_autoattach(struct bpf_map* map, bool autoattach) {
 void* bpf_map__initial_value(const struct bpf_map* map, size_t* psize) {
   // The same address from open to close: the object's bytes before load,
   // the map's own memory after it when the map is mmapable (libbpf 1.8).
-  if (map == nullptr || map->initial.empty()) return nullptr;
+  if (map == nullptr) return nullptr;
+  if (map->st_ops) {
+    // struct_ops: the shadow (object layout, program pointers in the
+    // function-pointer members; struct_ops.h).
+    if (psize != nullptr) *psize = map->st_ops->shadow.size();
+    return map->st_ops->shadow.data();
+  }
+  if (!map->arena_mapping.empty()) {
+    // libbpf 1.8: the start of the mapped arena with the globals' size;
+    // the globals themselves are at arena_globals_offset() (arena.h).
+    if (psize != nullptr) *psize = bpfxx::object::arena_globals_size(*map);
+    return map->arena_mapping.data();
+  }
+  if (map->initial.empty()) return nullptr;
   if (psize != nullptr) *psize = map->initial.size();
   return map->initial.data();
 }
@@ -280,9 +294,11 @@ int bpf_map__set_initial_value(struct bpf_map* map, const void* data, size_t siz
     BPFXX_WARN("map '%s': has no global data to set\n", map->name.c_str());
     return err(-EINVAL);
   }
-  if (size != map->value_size || size != map->initial.size() || data == nullptr) {
-    BPFXX_WARN("map '%s': initial value of %zu bytes given, value size is %u\n", map->name.c_str(), size,
-               map->value_size);
+  // An arena's value is its globals (value_size is 0 for arenas).
+  const size_t want = map->type == BPF_MAP_TYPE_ARENA ? map->initial.size() : map->value_size;
+  if (size != want || size != map->initial.size() || data == nullptr) {
+    BPFXX_WARN("map '%s': initial value of %zu bytes given, value size is %zu\n", map->name.c_str(), size,
+               want);
     return err(-EINVAL);
   }
   std::memcpy(map->initial.data(), data, size);

@@ -3,6 +3,7 @@
 
 #include "base/log.h"
 #include "btf/load.h"
+#include "btf/module_cache.h"
 #include "object/object.h"
 #include "object/section_table.h"
 #include "sys/features.h"
@@ -13,31 +14,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fnmatch.h>
-#include <map>
-#include <mutex>
 #include <vector>
 
 namespace bpfxx::object {
 namespace {
-
-// Closes an fd on scope exit.
-struct FdGuard {
-  int fd;
-  ~FdGuard() {
-    if (fd >= 0) sys::kernel().close(fd);
-  }
-};
-
-// A new fd for kernel BTF object id (with the object's token, if any).
-int open_kernel_btf_fd(uint32_t id, int token_fd) {
-  bpf_get_fd_by_id_opts o{};
-  o.sz = sizeof o;
-  if (token_fd > 0) {
-    o.token_fd = static_cast<uint32_t>(token_fd);
-    o.open_flags = BPF_F_TOKEN_FD;
-  }
-  return bpf_btf_get_fd_by_id_opts(id, &o);
-}
 
 bool is_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
@@ -60,72 +40,6 @@ uint32_t find_in(const ::btf& b, const KernelTargetName& k, bool glob) {
   const int32_t id = b.find_by_name_kind_own(k.name, static_cast<int>(k.kind));
   return id > 0 ? static_cast<uint32_t>(id) : 0;
 }
-
-// What the process knows of one kernel BTF object.
-struct KernelBtf {
-  std::string name;   // module name ("vmlinux" for the kernel's)
-  bool is_module = false;
-  bool tried = false;  // parse attempted
-  std::shared_ptr<const ::btf> btf;  // parsed lazily, split over vmlinux
-};
-
-// Kernel BTF objects by id. Ids are never reused, so an entry stays true
-// for as long as the object exists; vanished ones are skipped by listing.
-class KernelBtfCache {
- public:
-  static KernelBtfCache& get() {
-    static KernelBtfCache c;
-    return c;
-  }
-
-  std::mutex mu;
-
-  // The module BTF objects loaded now, in id order; ids not seen before
-  // are opened once to read their name.
-  std::vector<std::pair<uint32_t, KernelBtf*>> modules(int token_fd) {
-    std::vector<std::pair<uint32_t, KernelBtf*>> out;
-    std::map<uint32_t, KernelBtf> now;
-    uint32_t id = 0;
-    while (bpf_btf_get_next_id(id, &id) == 0) {
-      auto old = known_.find(id);
-      if (old != known_.end()) {
-        now.insert(known_.extract(old));
-        continue;
-      }
-      KernelBtf kb;
-      if (describe(id, token_fd, kb)) now.emplace(id, std::move(kb));
-    }
-    // Objects gone since the last listing (unloaded modules, programs'
-    // BTF) are forgotten: the cache holds what exists, no more.
-    known_ = std::move(now);
-    for (auto& [kid, kb] : known_) {
-      if (kb.is_module) out.emplace_back(kid, &kb);
-    }
-    return out;
-  }
-
- private:
-  // Reads the name and kind of BTF object id; false if it cannot be opened
-  // (gone already, or not permitted).
-  static bool describe(uint32_t id, int token_fd, KernelBtf& kb) {
-    const int fd = open_kernel_btf_fd(id, token_fd);
-    if (fd < 0) return false;
-    FdGuard guard{fd};
-    char name[64] = {};
-    bpf_btf_info info{};
-    info.name = reinterpret_cast<uintptr_t>(name);
-    info.name_len = sizeof name;
-    uint32_t len = sizeof info;
-    if (bpf_btf_get_info_by_fd(fd, &info, &len) != 0) return false;
-    name[sizeof name - 1] = 0;
-    kb.name = name;
-    // Program BTFs are not kernel BTF; the kernel's own is the base.
-    kb.is_module = info.kernel_btf != 0 && kb.name != "vmlinux" && !kb.name.empty();
-    return true;
-  }
-
-  std::map<uint32_t, KernelBtf> known_;
-};
 
 }  // namespace
 
@@ -208,41 +122,25 @@ Result<AttachTarget> resolve_in_kernel(const bpf_program& prog, const std::strin
   }
 
   const int token_fd = prog.obj != nullptr ? prog.obj->token_fd : -1;
-  KernelBtfCache& cache = KernelBtfCache::get();
-  std::lock_guard<std::mutex> lock(cache.mu);
   // Kernels before module BTF have only vmlinux to offer.
-  std::vector<std::pair<uint32_t, KernelBtf*>> mods;
-  if (sys::has_feature(sys::Feature::ModuleBtf)) mods = cache.modules(token_fd);
-  for (auto& [btf_id, kb] : mods) {
-    if (!module.empty() && kb->name != module) continue;
-    if (!kb->tried) {
-      kb->tried = true;
-      ::btf::Result mb = btf::load_module(kb->name.c_str(), &vmlinux);
-      if (!mb) mb = btf::load_from_kernel_by_id(btf_id, &vmlinux);
-      if (mb) {
-        // The module's BTF views vmlinux as its base: keep that alive too
-        // (members go in reverse order: the module first).
-        struct Holder {
-          std::shared_ptr<const ::btf> base;
-          std::unique_ptr<::btf> split;
-        };
-        auto h = std::make_shared<Holder>(Holder{*vml, std::move(*mb)});
-        kb->btf = std::shared_ptr<const ::btf>(h, h->split.get());
-      } else {
-        BPFXX_DEBUG("BTF of module '%s' (id %u) cannot be read: %s\n", kb->name.c_str(), btf_id,
-                    std::strerror(mb.error()));
-      }
-    }
-    if (!kb->btf) continue;
-    const uint32_t id = find_in(*kb->btf, k, glob);
+  std::vector<std::shared_ptr<const btf::ModuleBtf>> mods;
+  if (sys::has_feature(sys::Feature::ModuleBtf)) {
+    auto listed = btf::ModuleCache::process().loaded(token_fd);
+    if (listed) mods = std::move(*listed);
+  }
+  for (const auto& m : mods) {
+    if (!module.empty() && m->name() != module) continue;
+    const std::shared_ptr<const ::btf> mb = m->btf();
+    if (!mb) continue;
+    const uint32_t id = find_in(*mb, k, glob);
     if (id == 0) continue;
-    const int fd = open_kernel_btf_fd(btf_id, token_fd);
+    const int fd = btf::open_kernel_btf(m->id(), token_fd);
     if (fd < 0) continue;  // the module went away meanwhile
     AttachTarget t;
     t.btf_id = id;
     t.btf_obj_fd = fd;
     BPFXX_DEBUG("prog '%s': attach target '%s' is [%u] in module '%s'\n", prog.name.c_str(),
-                k.name.c_str(), id, kb->name.c_str());
+                k.name.c_str(), id, m->name().c_str());
     return t;
   }
   if (!module.empty())

@@ -46,9 +46,8 @@ struct AttachTarget {
 // and an errno of the kernel calls it makes; each failure prints a message
 // naming the program, the target and where it was looked for.
 //
-// Parsed module BTFs are cached per process, keyed by their kernel BTF
-// object id (ids are never reused, so a cached entry never goes stale);
-// each call only lists the ids, and only when vmlinux lacks the target.
+// Module BTFs come from the process's shared cache (btf/module_cache.h);
+// they are only listed when vmlinux lacks the target.
 Result<AttachTarget> resolve_attach_target(const bpf_program& prog);
 
 // The kernel BTF name and kind a target name stands for with this expected

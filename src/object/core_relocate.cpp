@@ -2,19 +2,20 @@
 // running kernel's BTF (or bpf_object_open_opts.btf_custom_path).
 //
 // The engine (src/relo/) is pure; this file finds the target BTFs --
-// vmlinux first, loaded modules only for types vmlinux lacks, as libbpf
-// does -- keeps candidates per local type for the object, and patches each
-// function's own instructions before linking copies subprograms around.
+// vmlinux first, loaded modules (btf/module_cache.h) only for types vmlinux
+// lacks, as libbpf does -- keeps candidates per local type for the object,
+// and patches each function's own instructions before linking copies
+// subprograms around. Poisoned relocations are recorded per function for
+// the message of a load the verifier refuses at one (load_programs.cpp).
 #include <bpf/bpf.h>
 
 #include <algorithm>
 #include <cstring>
-#include <map>
-#include <mutex>
 #include <unordered_map>
 
 #include "base/log.h"
 #include "btf/load.h"
+#include "btf/module_cache.h"
 #include "object/load.h"
 #include "relo/candidates.h"
 #include "relo/core_kind.h"
@@ -24,79 +25,6 @@
 
 namespace bpfxx::object {
 namespace {
-
-// Module BTFs of the running kernel, parsed once per process (as split BTF
-// over the shared vmlinux) and indexed by essential name. Kernel BTF ids
-// are never reused, so an entry stays true while its module is loaded.
-struct ModuleBtf {
-  std::string name;
-  std::shared_ptr<const ::btf> btf;  // null: not kernel BTF or unreadable
-  const relo::NameIndex* index = nullptr;
-};
-
-class ModuleCache {
- public:
-  static ModuleCache& get() {
-    static ModuleCache c;
-    return c;
-  }
-
-  // The module BTFs loaded now, in id order.
-  std::vector<relo::Target> targets(const std::shared_ptr<const ::btf>& vml, int token_fd) {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<relo::Target> out;
-    uint32_t id = 0;
-    while (bpf_btf_get_next_id(id, &id) == 0) {
-      auto it = known_.find(id);
-      if (it == known_.end()) it = known_.emplace(id, describe(id, vml, token_fd)).first;
-      const ModuleBtf& m = it->second;
-      if (m.btf) out.push_back(relo::Target{m.btf.get(), m.name, vml->type_cnt(), m.index});
-    }
-    return out;
-  }
-
- private:
-  static ModuleBtf describe(uint32_t id, const std::shared_ptr<const ::btf>& vml, int token_fd) {
-    ModuleBtf m;
-    bpf_get_fd_by_id_opts o{};
-    o.sz = sizeof o;
-    if (token_fd > 0) {
-      o.token_fd = static_cast<uint32_t>(token_fd);
-      o.open_flags = BPF_F_TOKEN_FD;
-    }
-    const int fd = bpf_btf_get_fd_by_id_opts(id, &o);
-    if (fd < 0) return m;
-    char name[64] = {};
-    bpf_btf_info info{};
-    info.name = reinterpret_cast<uintptr_t>(name);
-    info.name_len = sizeof name;
-    uint32_t len = sizeof info;
-    const int rc = bpf_btf_get_info_by_fd(fd, &info, &len);
-    sys::kernel().close(fd);
-    name[sizeof name - 1] = 0;
-    if (rc != 0 || info.kernel_btf == 0 || name[0] == 0 || std::strcmp(name, "vmlinux") == 0) return m;
-    m.name = name;
-    ::btf::Result b = btf::load_module(name, vml.get());
-    if (!b) b = btf::load_from_kernel_by_id(id, vml.get());
-    if (!b) {
-      BPFXX_DEBUG("CO-RE: BTF of module '%s' (id %u) cannot be read: %s\n", name, id,
-                  std::strerror(b.error()));
-      return m;
-    }
-    // The split BTF views vmlinux as its base: keep both alive together.
-    struct Holder {
-      std::shared_ptr<const ::btf> base;
-      std::unique_ptr<::btf> split;
-    };
-    auto h = std::make_shared<Holder>(Holder{vml, std::move(*b)});
-    m.btf = std::shared_ptr<const ::btf>(h, h->split.get());
-    m.index = &relo::shared_index(m.btf, vml->type_cnt());
-    return m;
-  }
-
-  std::mutex mu_;
-  std::map<uint32_t, ModuleBtf> known_;
-};
 
 // What one object's relocation pass searches, loaded on first need.
 class TargetSet {
@@ -149,16 +77,29 @@ class TargetSet {
     // Modules are only searched for types vmlinux does not have, and
     // never when the kernel's BTF was replaced by a custom file.
     if (c.empty() && !custom_ && sys::has_feature(sys::Feature::ModuleBtf)) {
-      if (!modules_loaded_) {
-        modules_ = ModuleCache::get().targets(vmlinux_, obj_.token_fd);
-        modules_loaded_ = true;
-      }
+      if (!modules_loaded_) load_modules();
       for (const relo::Target& t : modules_) relo::add_candidates(local, local_id, t, c);
     }
     return &cache_.emplace(local_id, std::move(c)).first->second;
   }
 
  private:
+  // The loaded modules' BTFs as targets (the process's shared cache);
+  // unreadable ones are skipped.
+  void load_modules() {
+    modules_loaded_ = true;
+    Result<std::vector<std::shared_ptr<const btf::ModuleBtf>>> mods =
+        btf::ModuleCache::process().loaded(obj_.token_fd);
+    if (!mods) return;
+    const uint32_t base_cnt = vmlinux_->type_cnt();
+    for (std::shared_ptr<const btf::ModuleBtf>& m : *mods) {
+      std::shared_ptr<const ::btf> b = m->btf();
+      if (!b) continue;
+      modules_.push_back(relo::Target{b.get(), m->name(), base_cnt, &relo::shared_index(b, base_cnt)});
+      module_keep_.push_back(std::move(m));
+    }
+  }
+
   Failure warn_fail(int err, const std::string& what) {
     BPFXX_WARN("object '%s': %s\n", obj_.name.c_str(), what.c_str());
     return fail(err, "object '" + obj_.name + "': " + what);
@@ -171,6 +112,7 @@ class TargetSet {
   std::unique_ptr<relo::NameIndex> custom_index_;
   bool modules_loaded_ = false;
   std::vector<relo::Target> modules_;
+  std::vector<std::shared_ptr<const btf::ModuleBtf>> module_keep_;  // names and BTFs of modules_
   std::unordered_map<uint32_t, std::vector<relo::Candidate>> cache_;
 };
 
@@ -185,9 +127,27 @@ bpf_program* program_at(const SectionPrograms& progs, uint32_t insn_idx) {
   return insn_idx - p->sec_insn_off < p->insns.size() ? p : nullptr;
 }
 
+bool is_poison_call(const bpf_insn& in) {
+  return in.code == (BPF_JMP | BPF_CALL) && in.src_reg == 0 && in.imm == relo::kPoisonHelperId;
+}
+
+// Kept so that a verifier rejection at the poisoned call can say which
+// relocation it was (load_programs.cpp); the verifier only shows a call of
+// an unknown helper.
+void record_poison(bpf_program& prog, const relo::ReloSite& site, const relo::Resolution& res) {
+  std::string what = res.local_desc;
+  if (!res.poison_reason.empty())
+    what = res.poison_reason;
+  else if (res.fail_memsz_adjust)
+    what += ": the field's size changed (" + std::to_string(res.orig_sz) + " -> " + std::to_string(res.new_sz) +
+            " bytes) and a resized load cannot read it";
+  prog.core_poisons.push_back({site.insn_idx, site.relo_idx, std::move(what)});
+}
+
 }  // namespace
 
 Result<void> relocate_core(bpf_object& obj) {
+  for (auto& p : obj.programs) p->core_poisons.clear();
   if (!obj.btf_ext_data || !obj.btf_data) return {};
   const btf::ExtInfo& info = obj.btf_ext_data->core_relo();
   if (info.rec_size == 0 || info.sections.empty()) return {};
@@ -238,6 +198,7 @@ Result<void> relocate_core(bpf_object& obj) {
       Result<relo::Resolution> res = relo::resolve(local, *rec, cands, site);
       if (!res) return res.failure();
       if (auto r = relo::patch_insn(prog->insns, *res, site); !r) return r;
+      if (is_poison_call(prog->insns[site.insn_idx])) record_poison(*prog, site, *res);
     }
   }
   return {};

@@ -18,6 +18,7 @@
 #include "object/load.h"
 
 #include "base/log.h"
+#include "object/arena.h"
 #include "object/pin.h"
 #include "sys/cpus.h"
 #include "sys/features.h"
@@ -96,7 +97,12 @@ Result<int> create_kernel_map(bpf_object& obj, bpf_map& m) {
     m.btf_key_type_id = m.btf_value_type_id = 0;
   }
   const int btf_fd = obj.btf_data ? btf__fd(obj.btf_data.get()) : -1;
-  if (btf_fd >= 0 && (m.btf_key_type_id != 0 || m.btf_value_type_id != 0)) {
+  if (m.st_ops) {
+    // The value is the kernel's type; the object's BTF must still be given
+    // (the kernel finds the struct_ops programs' types through it).
+    o.btf_fd = btf_fd >= 0 ? static_cast<__u32>(btf_fd) : 0;
+    o.btf_vmlinux_value_type_id = m.st_ops->kern_value_type_id;
+  } else if (btf_fd >= 0 && (m.btf_key_type_id != 0 || m.btf_value_type_id != 0)) {
     o.btf_fd = static_cast<__u32>(btf_fd);
     o.btf_key_type_id = m.btf_key_type_id;
     o.btf_value_type_id = m.btf_value_type_id;
@@ -231,6 +237,7 @@ Result<void> populate_data_map(bpf_map& m) {
 void drop_kernel_map(bpf_map& m) {
   if (auto r = m.initial.make_private(); !r)
     BPFXX_WARN("%s: %s\n", label(m).c_str(), r.message().c_str());
+  m.arena_mapping.reset();
   if (m.fd >= 0) sys::kernel().close(m.fd);
   m.fd = -1;
 }
@@ -259,6 +266,9 @@ Result<void> create_or_reuse(bpf_object& obj, bpf_map& m) {
   m.fd = *fd;
   BPFXX_DEBUG("%s: created, fd %d\n", label(m).c_str(), m.fd);
   if (m.is_internal()) return populate_data_map(m);
+  // Before any program loads: the first mmap fixes the arena's user
+  // address, which the kernel builds into the programs (arena.h).
+  if (m.type == BPF_MAP_TYPE_ARENA) return map_arena(m);
   return {};
 }
 
@@ -479,6 +489,7 @@ void release_maps(bpf_object& obj) {
     // contents, and the mapping no longer keeps the map alive.
     if (auto r = m.initial.make_private(); !r)
       BPFXX_WARN("%s: %s\n", label(m).c_str(), r.message().c_str());
+    m.arena_mapping.reset();
     if (m.inner && m.inner->fd >= 0) {
       sys::kernel().close(m.inner->fd);
       m.inner->fd = -1;

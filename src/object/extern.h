@@ -35,7 +35,9 @@ struct Extern {
   // index in the fd_array of the program load (0 for vmlinux).
   int kernel_btf_fd = 0;
   int16_t fd_array_idx = 0;
-  // Keeps kernel_btf_fd open; shared by the externs of one module.
+  // Keeps kernel_btf_fd open, shared by the externs of one module: opened
+  // when the first extern resolves into the module, closed once every
+  // program is loaded (close_extern_btf_fds()) or the load fails.
   std::shared_ptr<const int> module_btf;
 };
 

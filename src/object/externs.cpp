@@ -8,8 +8,9 @@
 //     BPF_PSEUDO_MAP_VALUE loads of that map.
 //   typeless ksyms (`extern const void x __ksym`): addresses from
 //     /proc/kallsyms, loaded as 64-bit constants.
-//   typed ksyms and kfuncs: found by name (without a ___flavor suffix) in
-//     vmlinux BTF, then in module BTFs, the local type checked compatible;
+//   typed ksyms and kfuncs: found by name in vmlinux BTF, then in module
+//     BTFs (a kfunc's name without its ___flavor suffix, a variable's
+//     whole, as libbpf does), the local type checked compatible;
 //     variables become BPF_PSEUDO_BTF_ID loads, kfunc calls
 //     BPF_PSEUDO_KFUNC_CALL with the kernel's FUNC id and, for modules, an
 //     fd_array index.
@@ -20,8 +21,10 @@
 
 #include "base/log.h"
 #include "btf/load.h"
+#include "btf/module_cache.h"
 #include "object/btf_fixup.h"
 #include "object/load.h"
+#include "relo/essential_name.h"
 #include "sys/features.h"
 #include "sys/kallsyms.h"
 #include "sys/kernel.h"
@@ -71,51 +74,84 @@ uint32_t skip_mods(const ::btf& b, uint32_t id, const btf_type** t) {
   return id;
 }
 
-// The name BTF is searched by: without a "___flavor" suffix.
-std::string essential_name(const std::string& name) {
-  const size_t p = name.find("___");
-  return p == std::string::npos || p == 0 ? name : name.substr(0, p);
+// "struct task_struct", "int", "pointer" ... for messages.
+std::string type_word(const ::btf& b, const btf_type* t) {
+  if (t == nullptr) return "an unreadable type";
+  if (btf_kind(t) == BTF_KIND_UNKN) return "void";
+  std::string w = btf::kind_name(btf_kind(t));
+  const char* n = btf__name_by_offset(&b, t->name_off);
+  if (n != nullptr && *n != 0) {
+    if (btf_is_int(t) || btf_is_float(t)) return n;
+    w += ' ';
+    w += n;
+  }
+  return w;
 }
 
-bool compatible_at(const ::btf& lb, uint32_t lid, const ::btf& tb, uint32_t tid, int depth) {
-  if (depth <= 0) return false;
+// Why local type lid is not compatible with targ type tid in libbpf's sense
+// (its CO-RE "types are compatible" rule, which kfunc prototypes and typed
+// ksyms are checked with), or empty when it is. After modifiers and
+// typedefs the kinds must be equal -- any enum matching any enum -- and
+// then: structs, unions, enums and void match whatever their names and
+// sizes; integers of any size and sign match (not the old bitfield ones);
+// pointers and arrays are compared through; prototypes by argument count,
+// each argument and the return type. Anything else (float, ...) does not
+// match. One leniency of ours: a forward declaration matches a struct or
+// union of its own kind ("struct task_struct;" is how kfunc declarations
+// are often written without vmlinux.h); libbpf refuses it.
+std::string mismatch_at(const ::btf& lb, uint32_t lid, const ::btf& tb, uint32_t tid, int depth) {
   const btf_type* l = nullptr;
   const btf_type* t = nullptr;
-  lid = skip_mods(lb, lid, &l);
-  tid = skip_mods(tb, tid, &t);
-  if (l == nullptr || t == nullptr) return false;
-  if (btf_is_any_enum(l) && btf_is_any_enum(t)) return true;
-  // A forward declaration ("struct task_struct;") stands for the kernel's
-  // struct or union: kfunc declarations rarely spell the whole type.
-  const bool l_aggr = btf_is_fwd(l) || btf_is_composite(l);
-  if (l_aggr && (btf_is_fwd(t) || btf_is_composite(t)) && (btf_is_fwd(l) || btf_is_fwd(t))) return true;
-  if (btf_kind(l) != btf_kind(t)) return false;
+  skip_mods(lb, lid, &l);
+  skip_mods(tb, tid, &t);
+  if (l == nullptr || t == nullptr) return "types that cannot be read";
+  const std::string both = type_word(lb, l) + " here, " + type_word(tb, t) + " in the kernel";
+  if (depth <= 0) return "types nested too deeply (" + both + ")";
+  if (btf_is_any_enum(l) && btf_is_any_enum(t)) return {};
+  if (btf_is_fwd(l) != btf_is_fwd(t)) {
+    const btf_type* fwd = btf_is_fwd(l) ? l : t;
+    const btf_type* full = btf_is_fwd(l) ? t : l;
+    const bool fwd_union = btf_kflag(fwd);
+    if ((btf_is_struct(full) && !fwd_union) || (btf_is_union(full) && fwd_union)) return {};
+    return both;
+  }
+  if (btf_kind(l) != btf_kind(t)) return both;
   switch (btf_kind(l)) {
     case BTF_KIND_UNKN:
     case BTF_KIND_STRUCT:
     case BTF_KIND_UNION:
     case BTF_KIND_FWD:
-    case BTF_KIND_FLOAT:
-      return true;
+      return {};
     case BTF_KIND_INT:
-      // Any integers match, except the bitfield-style ones with an offset.
-      return btf_int_offset(l) == 0 && btf_int_offset(t) == 0;
-    case BTF_KIND_PTR:
-      return compatible_at(lb, l->type, tb, t->type, depth - 1);
-    case BTF_KIND_ARRAY:
-      return compatible_at(lb, btf_array(l)->type, tb, btf_array(t)->type, depth - 1);
+      if (btf_int_offset(l) != 0 || btf_int_offset(t) != 0) return "a bitfield-style integer (" + both + ")";
+      return {};
+    case BTF_KIND_PTR: {
+      std::string why = mismatch_at(lb, l->type, tb, t->type, depth - 1);
+      return why.empty() ? why : "pointers to different types: " + why;
+    }
+    case BTF_KIND_ARRAY: {
+      std::string why = mismatch_at(lb, btf_array(l)->type, tb, btf_array(t)->type, depth - 1);
+      return why.empty() ? why : "arrays of different types: " + why;
+    }
     case BTF_KIND_FUNC_PROTO: {
-      if (btf_vlen(l) != btf_vlen(t)) return false;
-      if (!compatible_at(lb, l->type, tb, t->type, depth - 1)) return false;
+      if (btf_vlen(l) != btf_vlen(t))
+        return std::to_string(btf_vlen(l)) + " argument(s) here, " + std::to_string(btf_vlen(t)) +
+               " in the kernel";
       const btf_param* lp = btf_params(l);
       const btf_param* tp = btf_params(t);
       for (uint16_t i = 0; i < btf_vlen(l); i++) {
-        if (!compatible_at(lb, lp[i].type, tb, tp[i].type, depth - 1)) return false;
+        std::string why = mismatch_at(lb, lp[i].type, tb, tp[i].type, depth - 1);
+        if (why.empty()) continue;
+        const char* kname = btf__name_by_offset(&tb, tp[i].name_off);
+        return "argument #" + std::to_string(i + 1) +
+               (kname != nullptr && *kname != 0 ? std::string(" ('") + kname + "')" : std::string()) + ": " +
+               why;
       }
-      return true;
+      std::string why = mismatch_at(lb, l->type, tb, t->type, depth - 1);
+      return why.empty() ? why : "return value: " + why;
     }
     default:
-      return false;
+      return "a kind kernel symbols cannot be matched by (" + both + ")";
   }
 }
 
@@ -127,6 +163,10 @@ Result<void> set_linux_value(const bpf_object& obj, const Extern& e, const Kconf
   uint64_t value;
   if (e.name == "LINUX_KERNEL_VERSION") {
     value = sys::kernel_version_code();
+    // As libbpf: a program asking for the version must not read 0.
+    if (value == 0)
+      return bad(obj, EINVAL, label(e) + ": the running kernel's version cannot be determined (uname "
+                                         "release and /proc/version_signature give none)");
   } else if (e.name == "LINUX_HAS_BPF_COOKIE") {
     value = sys::has_feature(sys::Feature::BpfCookie) ? 1 : 0;
   } else if (e.name == "LINUX_HAS_SYSCALL_WRAPPER") {
@@ -251,11 +291,19 @@ void close_fd(const int* fd) {
   delete fd;
 }
 
-// A kernel BTF to search: vmlinux, or one module's (fd kept while needed).
+// A kernel BTF to search: vmlinux, or one module's (from the process's
+// cache; no fd until an extern resolves into it).
 struct KernelBtf {
   std::string name;
   std::shared_ptr<const ::btf> btf;
-  std::shared_ptr<const int> fd;  // modules only
+  std::shared_ptr<const btf::ModuleBtf> module;  // null for vmlinux
+};
+
+// What an object holds of one module its externs resolved into: the fd
+// given to the kernel (ld_imm64 of typed ksyms, fd_array of kfunc calls),
+// shared by those externs, and its fd_array index.
+struct ModuleFd {
+  std::shared_ptr<const int> fd;
   int16_t fd_array_idx = 0;
 };
 
@@ -304,7 +352,7 @@ class KsymResolver {
     }
     std::string ambiguous;
     Result<void> r = sys::for_each_kallsym(*text, [&](const sys::Kallsym& s) {
-      auto it = wanted.find(s.name);
+      auto it = wanted.find(sys::kallsym_match_name(s));
       if (it == wanted.end()) return true;
       Extern& e = *it->second;
       if (e.resolved && e.addr != s.addr) {
@@ -325,93 +373,89 @@ class KsymResolver {
     const ::btf& local = *obj_.btf_data;
     const btf_type* lt = btf__type_by_id(&local, e.btf_id);
     if (lt == nullptr) return bad(obj_, EINVAL, label(e) + " has no BTF");
-    const std::string name = essential_name(e.name);
+    const std::string_view name = kernel_lookup_name(e);
     if (auto r = load_vmlinux(); !r) return r;
     for (size_t i = 0;; i++) {
       if (i == kernels_.size()) {
         if (modules_listed_) break;
-        if (auto r = list_modules(); !r) return r;
+        list_modules();
         if (i == kernels_.size()) break;
       }
       const KernelBtf& k = kernels_[i];
-      const int32_t id = btf__find_by_name_kind(k.btf.get(), name.c_str(), kind);
-      if (id <= 0) continue;
       // A module's own types only: vmlinux was searched already.
-      if (k.fd && static_cast<uint32_t>(id) < k.btf->start_id()) continue;
+      const int32_t id = k.module ? k.btf->find_by_name_kind_own(name, kind) : k.btf->find_by_name_kind(name, kind);
+      if (id <= 0) continue;
       const btf_type* kt = btf__type_by_id(k.btf.get(), static_cast<uint32_t>(id));
-      if (!types_compatible(local, lt->type, *k.btf, kt->type)) {
+      const std::string why = type_mismatch(local, lt->type, *k.btf, kt->type);
+      if (!why.empty()) {
         // A weak kfunc of another prototype stays unresolved: flavors
         // (name___old, name___new) declare each prototype a kernel may have
         // and bpf_ksym_exists() picks the one that resolved.
         if (e.is_weak && kind == BTF_KIND_FUNC) {
-          BPFXX_DEBUG("%s: the kernel's [%d] in %s has another prototype; weak, left unresolved\n",
-                      label(e).c_str(), id, k.name.c_str());
+          BPFXX_DEBUG("%s: the kernel's [%d] in %s has another prototype (%s); weak, left unresolved\n",
+                      label(e).c_str(), id, k.name.c_str(), why.c_str());
           return {};
         }
-        return bad(obj_, EINVAL, label(e) + ": its declared type does not match the kernel's [" +
-                                     std::to_string(id) + "] in " + k.name);
+        return bad(obj_, EINVAL, label(e) + ": its declared " + (kind == BTF_KIND_FUNC ? "prototype" : "type") +
+                                     " does not match the kernel's [" + std::to_string(id) + "] in " + k.name +
+                                     ": " + why);
+      }
+      if (k.module) {
+        const ModuleFd* m = module_fd(*k.module);
+        if (m == nullptr) continue;  // unloaded meanwhile
+        e.module_btf = m->fd;
+        e.kernel_btf_fd = *m->fd;
+        e.fd_array_idx = m->fd_array_idx;
       }
       e.resolved = true;
       e.kernel_btf_id = static_cast<uint32_t>(id);
-      if (k.fd) {
-        e.module_btf = k.fd;
-        e.kernel_btf_fd = *k.fd;
-        e.fd_array_idx = k.fd_array_idx;
-      }
       BPFXX_DEBUG("%s: %s is [%d] of %s\n", obj_.name.c_str(), label(e).c_str(), id, k.name.c_str());
       return {};
     }
     return {};
   }
 
+  // The object's fd of module m, opened on its first extern; null when the
+  // module cannot be opened any more.
+  const ModuleFd* module_fd(const btf::ModuleBtf& m) {
+    auto it = fds_.find(m.id());
+    if (it != fds_.end()) return &it->second;
+    const int fd = btf::open_kernel_btf(m.id(), obj_.token_fd);
+    if (fd < 0) {
+      BPFXX_DEBUG("%s: BTF of module '%s' cannot be opened: %s\n", obj_.name.c_str(), m.name().c_str(),
+                  std::strerror(-fd));
+      return nullptr;
+    }
+    ModuleFd mf{std::shared_ptr<const int>(new int(fd), close_fd), static_cast<int16_t>(fds_.size() + 1)};
+    return &fds_.emplace(m.id(), std::move(mf)).first->second;
+  }
+
   Result<void> load_vmlinux() {
     if (!kernels_.empty()) return {};
     Result<std::shared_ptr<const ::btf>> v = btf::vmlinux();
     if (!v) return bad(obj_, v.error(), "ksyms need the kernel's BTF: " + v.message());
-    kernels_.push_back(KernelBtf{"vmlinux", *v, nullptr, 0});
+    kernels_.push_back(KernelBtf{"vmlinux", *v, nullptr});
     return {};
   }
 
-  // Adds every loaded module's BTF (split over vmlinux) after vmlinux.
-  Result<void> list_modules() {
+  // Adds every loaded module's BTF after vmlinux (the shared cache parses
+  // each once per process; unreadable ones are skipped).
+  void list_modules() {
     modules_listed_ = true;
-    if (!sys::has_feature(sys::Feature::ModuleBtf)) return {};
-    int16_t next_idx = 1;
-    uint32_t id = 0;
-    while (bpf_btf_get_next_id(id, &id) == 0) {
-      bpf_get_fd_by_id_opts o{};
-      o.sz = sizeof o;
-      if (obj_.token_fd > 0) {
-        o.token_fd = static_cast<uint32_t>(obj_.token_fd);
-        o.open_flags = BPF_F_TOKEN_FD;
-      }
-      const int fd = bpf_btf_get_fd_by_id_opts(id, &o);
-      if (fd < 0) continue;  // gone meanwhile
-      std::shared_ptr<const int> owned(new int(fd), close_fd);
-      char name[64] = {};
-      bpf_btf_info info{};
-      info.name = reinterpret_cast<uintptr_t>(name);
-      info.name_len = sizeof name;
-      uint32_t len = sizeof info;
-      if (bpf_btf_get_info_by_fd(fd, &info, &len) != 0) continue;
-      name[sizeof name - 1] = 0;
-      if (info.kernel_btf == 0 || std::strcmp(name, "vmlinux") == 0 || name[0] == 0) continue;
-      ::btf::Result mb = btf::load_from_kernel_by_id(id, kernels_[0].btf.get());
-      if (!mb) {
-        BPFXX_DEBUG("%s: BTF of module '%s' cannot be read: %s\n", obj_.name.c_str(), name, mb.message().c_str());
-        continue;
-      }
-      // The module's BTF uses vmlinux's as its base: keep that alive too.
-      auto base = kernels_[0].btf;
-      std::shared_ptr<const ::btf> split(mb->release(), [base](const ::btf* b) { btf__free(const_cast<::btf*>(b)); });
-      kernels_.push_back(KernelBtf{std::string("module '") + name + "'", std::move(split), owned, next_idx++});
+    if (!sys::has_feature(sys::Feature::ModuleBtf)) return;
+    auto mods = btf::ModuleCache::process().loaded(obj_.token_fd);
+    if (!mods) return;
+    for (std::shared_ptr<const btf::ModuleBtf>& m : *mods) {
+      std::shared_ptr<const ::btf> b = m->btf();
+      if (!b) continue;
+      kernels_.push_back(KernelBtf{"module '" + m->name() + "'", std::move(b), std::move(m)});
     }
-    return {};
   }
 
   bpf_object& obj_;
   std::vector<KernelBtf> kernels_;  // vmlinux first, then modules
   bool modules_listed_ = false;
+  std::map<uint32_t, ModuleFd> fds_;  // by module BTF id
 };
 
 // ---------------------------------------------------------------------------
@@ -541,8 +585,12 @@ Result<void> store_kconfig_value(std::string_view name, const KconfigSlot& slot,
   return fail(EINVAL, who + ": bad value");
 }
 
+std::string type_mismatch(const ::btf& local, uint32_t local_id, const ::btf& targ, uint32_t targ_id) {
+  return mismatch_at(local, local_id, targ, targ_id, 32);
+}
+
 bool types_compatible(const ::btf& local, uint32_t local_id, const ::btf& targ, uint32_t targ_id) {
-  return compatible_at(local, local_id, targ, targ_id, 32);
+  return type_mismatch(local, local_id, targ, targ_id).empty();
 }
 
 Result<void> add_kconfig_map(bpf_object& obj) {
@@ -637,6 +685,18 @@ std::vector<int> extern_fd_array(const bpf_object& obj) {
     out[i] = e.kernel_btf_fd;
   }
   return out;
+}
+
+std::string_view kernel_lookup_name(const Extern& e) {
+  if (e.kind == ExternKind::kKsymFunc) return relo::essential_name(e.name);
+  return e.name;
+}
+
+void close_extern_btf_fds(bpf_object& obj) {
+  for (Extern& e : obj.externs) {
+    e.module_btf.reset();
+    e.kernel_btf_fd = 0;
+  }
 }
 
 void release_externs(bpf_object& obj) {

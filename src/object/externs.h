@@ -8,6 +8,7 @@
 #include <bpfxx/result.hpp>
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,10 +40,14 @@ Result<void> store_kconfig_value(std::string_view name, const KconfigSlot& slot,
                                  std::span<uint8_t> dst);
 
 // Whether local type local_id (of local) and targ_id (of targ) are
-// compatible in libbpf's loose sense for kfunc prototypes and typed ksyms:
-// same kinds after modifiers and typedefs, any struct/union/enum/int of
-// either name, pointers and arrays compared through, prototypes by count
-// and each argument; a forward declaration matches a struct or union.
+// compatible as libbpf checks kfunc prototypes and typed ksyms: equal kinds
+// after modifiers and typedefs (any enum matching any enum), any
+// struct/union/enum/int of either name or size, pointers and arrays
+// compared through, prototypes by count, each argument and the return
+// type; a forward declaration also matches a struct or union of its kind.
+// type_mismatch() says why not ("argument #2 ('n'): pointer here, int in
+// the kernel"), or is empty when they are.
+std::string type_mismatch(const ::btf& local, uint32_t local_id, const ::btf& targ, uint32_t targ_id);
 bool types_compatible(const ::btf& local, uint32_t local_id, const ::btf& targ, uint32_t targ_id);
 
 // The fd_array a program load passes when kfuncs come from modules: index
@@ -53,5 +58,14 @@ std::vector<int> extern_fd_array(const bpf_object& obj);
 // Forgets what resolve_externs() found and closes the module BTF fds it
 // opened (release() after a failed load; the destructor does it too).
 void release_externs(bpf_object& obj);
+
+// Closes the module BTF fds of resolved externs once every program is
+// loaded: the kernel holds its own references from then on. What was
+// resolved stays (for bpf_ksym_exists()-style queries and messages).
+void close_extern_btf_fds(bpf_object& obj);
+
+// The name a ksym or kfunc is looked up by in kernel BTF: a kfunc's without
+// its "___flavor" suffix (CO-RE's essential-name rule), a variable's whole.
+std::string_view kernel_lookup_name(const Extern& e);
 
 }  // namespace bpfxx::object

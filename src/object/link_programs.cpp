@@ -9,6 +9,7 @@
 // instructions are never modified: each copy is patched where it lands.
 #include "base/log.h"
 #include "btf/ext.h"
+#include "object/arena.h"
 #include "object/load.h"
 
 #include <algorithm>
@@ -252,9 +253,30 @@ class Linker {
         }
         return {};
       }
-      case RelocKind::kArena:
-        return bad(EOPNOTSUPP, "instruction #" + std::to_string(r.insn_idx) + " of '" + fn.name +
-                                   "' uses the arena, which this loader does not support yet");
+      case RelocKind::kArena: {
+        // The kernel resolves BPF_PSEUDO_MAP_VALUE of an arena to the
+        // arena's user address plus the offset; the globals sit at
+        // arena_globals_offset() inside it (arena.h).
+        const bpf_map* map = arena_map(obj_);
+        if (map == nullptr || !map->created()) {
+          const std::string why = map == nullptr ? "does not exist" : "'" + map->name + "' was not created";
+          return bad(LIBBPF_ERRNO__RELOC, "instruction #" + std::to_string(r.insn_idx) + " of '" + fn.name +
+                                              "' uses an __arena global, but the object's arena map " + why);
+        }
+        const int64_t off = r.sym_off + in[0].imm;
+        const size_t globals = arena_globals_size(*map);
+        if (off < 0 || static_cast<uint64_t>(off) >= globals)
+          return bad(LIBBPF_ERRNO__RELOC, "instruction #" + std::to_string(r.insn_idx) + " of '" + fn.name +
+                                              "' points at offset " + std::to_string(off) +
+                                              " of .addr_space.1, outside its " + std::to_string(globals) +
+                                              " bytes");
+        Result<uint64_t> base = arena_globals_offset(*map);
+        if (!base) return base.failure();
+        in[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+        in[0].imm = map->fd;
+        in[1].imm = static_cast<int32_t>(static_cast<uint32_t>(*base + static_cast<uint64_t>(off)));
+        return {};
+      }
       case RelocKind::kExternVar:
       case RelocKind::kExternCall:
         return patch_extern(obj_, r, in);

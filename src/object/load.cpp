@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "object/externs.h"
+#include "object/struct_ops.h"
 #include "sys/kernel.h"
 #include "sys/memlock.h"
 
@@ -14,6 +15,7 @@ Result<void> run_prepare_steps(bpf_object& obj) {
   // Old kernels charge maps and programs to RLIMIT_MEMLOCK.
   sys::bump_memlock_rlimit();
   if (auto r = prepare_token(obj); !r) return r;
+  if (auto r = prepare_struct_ops(obj); !r) return r;
   if (auto r = upload_btf(obj); !r) return r;
   if (auto r = resolve_externs(obj); !r) return r;
   if (auto r = relocate_core(obj); !r) return r;
@@ -65,6 +67,7 @@ Result<void> load(bpf_object& obj) {
   }
   Result<void> r = all_or_nothing(obj, [&]() -> Result<void> {
     if (auto s = load_programs(obj); !s) return s;
+    if (auto s = fill_struct_ops_values(obj); !s) return s;
     return fill_prog_slots(obj);
   });
   obj.state = State::kLoaded;

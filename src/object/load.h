@@ -9,6 +9,8 @@
 // bpf_object__prepare() runs, in order:
 //   prepare_token  the BPF token, if the options or a delegating bpffs
 //                  give one (token.cpp)
+//   prepare_struct_ops  kernel types and values of struct_ops maps, their
+//                  programs' attach targets and autoload (struct_ops.cpp)
 //   resolve_externs (next issue: kconfig and ksym values)
 //   upload_btf     sanitized for the running kernel, loaded (btf_upload.cpp)
 //   resolve_externs  kconfig values into the .kconfig map, ksym addresses
@@ -23,6 +25,8 @@
 // bpf_object__load() then runs:
 //   load_programs  BPF_PROG_LOAD with attach targets resolved and the
 //                  verifier's log kept whole on failure (load_programs.cpp)
+//   fill_struct_ops_values  program fds into struct_ops maps' kernel
+//                  values, written at attach (struct_ops.cpp)
 //   fill_prog_slots  program arrays' static slots (create_maps.cpp)
 // On any failure everything created so far is released (release()), so a
 // failed load leaves no fd, pin or mapping behind that the load made.

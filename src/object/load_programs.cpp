@@ -12,6 +12,7 @@
 #include "object/attach_target.h"
 #include "object/externs.h"
 #include "object/load.h"
+#include "relo/core_kind.h"
 #include "sys/features.h"
 #include "sys/kernel.h"
 
@@ -83,6 +84,10 @@ class ProgramLoader {
       if (e < 0) return bad(-e, "the custom section handler refused the load (" + errno_text(e) + ")");
     }
     const int fd = load_with_log(o);
+    // A module's BTF named as the attach target is only needed by the
+    // load: a loaded program holds its own reference.
+    if (prog_.attach_btf_obj_fd >= 0) sys::kernel().close(prog_.attach_btf_obj_fd);
+    prog_.attach_btf_obj_fd = -1;
     if (fd < 0) return report_failure(fd);
     prog_.fd = fd;
     bind_rodata();
@@ -124,6 +129,13 @@ class ProgramLoader {
     // Module kfuncs name their BTF by index into this array.
     fd_array_ = extern_fd_array(obj_);
     if (!fd_array_.empty()) o.fd_array = fd_array_.data();
+    if (prog_.type == BPF_PROG_TYPE_STRUCT_OPS) {
+      // prepare_struct_ops() chose the kernel struct (attach_btf_id) and
+      // the member (expected_attach_type) from the map that uses it.
+      o.attach_btf_id = prog_.attach_btf_id;
+      if (prog_.attach_btf_obj_fd >= 0) o.attach_btf_obj_fd = static_cast<__u32>(prog_.attach_btf_obj_fd);
+      return {};
+    }
     const bool btf_target = (def != nullptr && def->has(kAttachBtf)) || !prog_.attach_func_name.empty() ||
                             prog_.attach_prog_fd > 0;
     // Multi-function tracing names its targets at attach time; a name in
@@ -258,12 +270,18 @@ class ProgramLoader {
       BPFXX_WARN("-- END PROG LOAD LOG --\n");
     }
     std::string why = explain_poisoned_map();
+    if (why.empty()) why = explain_core_poison(lines);
     std::string where = source_of(failing_insn(lines));
-    if (!where.empty()) BPFXX_WARN("prog '%s': failed at %s\n", prog_.name.c_str(), where.c_str());
-    if (!why.empty()) BPFXX_WARN("prog '%s': %s\n", prog_.name.c_str(), why.c_str());
+    // A known cause (a poisoned map or CO-RE relocation) and where it was
+    // reached, in one line.
+    if (!why.empty())
+      BPFXX_WARN("prog '%s': %s%s%s\n", prog_.name.c_str(), why.c_str(), where.empty() ? "" : "; at ",
+                 where.c_str());
+    else if (!where.empty())
+      BPFXX_WARN("prog '%s': failed at %s\n", prog_.name.c_str(), where.c_str());
     std::string msg = obj_.name + ": prog '" + prog_.name + "': load failed: " + errno_text(fd);
     if (!why.empty()) msg += ": " + why;
-    if (!where.empty()) msg += " at " + where;
+    if (!where.empty()) msg += (why.empty() ? " at " : "; at ") + where;
     return fail(-fd, msg);
   }
 
@@ -280,18 +298,46 @@ class ProgramLoader {
            "' is referenced but was not created (autocreate is off)";
   }
 
+  // A reached CO-RE poison (core_relocate.cpp) in the log: the verifier
+  // shows "N: (85) call unknown#195896080"; N is traced back to the
+  // function that holds it and the relocation recorded there.
+  std::string explain_core_poison(const std::vector<std::string_view>& lines) const {
+    static const std::string kCall = "call unknown#" + std::to_string(relo::kPoisonHelperId);
+    for (size_t i = lines.size(); i-- > 0;) {
+      const std::string_view l = lines[i];
+      if (l.find(kCall) == std::string_view::npos) continue;
+      const int64_t insn = failing_insn({l});
+      if (insn < 0) continue;
+      const Function f = function_at(insn);
+      for (const bpf_program::CorePoison& p : f.fn->core_poisons) {
+        if (p.insn != insn - f.start) continue;
+        return "bad CO-RE relocation reached: relo #" + std::to_string(p.relo_idx) + " of '" + f.fn->name +
+               "' (its insn #" + std::to_string(p.insn) + ") failed to resolve " + p.what;
+      }
+      return {};
+    }
+    return {};
+  }
+
+  // The function (the program or an appended subprogram) holding final
+  // instruction insn, and where it starts.
+  struct Function {
+    const bpf_program* fn;
+    uint32_t start;
+  };
+  Function function_at(int64_t insn) const {
+    Function f{&prog_, 0};
+    for (const auto& a : prog_.appended) {
+      if (a.insn_off <= insn && a.insn_off >= f.start) f = {a.subprog, a.insn_off};
+    }
+    return f;
+  }
+
   // "insn #N (subprogram 'f'), file.c:12: <source text>" from line_info.
   std::string source_of(int64_t insn) const {
     if (insn < 0) return {};
     std::string out = "instruction #" + std::to_string(insn);
-    const bpf_program* fn = &prog_;
-    uint32_t fn_start = 0;
-    for (const auto& a : prog_.appended) {
-      if (a.insn_off <= insn && a.insn_off >= fn_start) {
-        fn = a.subprog;
-        fn_start = a.insn_off;
-      }
-    }
+    const bpf_program* fn = function_at(insn).fn;
     if (fn != &prog_) out += " (in '" + fn->name + "')";
     const bpf_line_info* best = nullptr;
     for (const bpf_line_info& li : prog_.line_info)
@@ -358,6 +404,8 @@ Result<void> load_programs(bpf_object& obj) {
     ProgramLoader l(obj, *p);
     if (auto r = l.run(); !r) return r;
   }
+  // Module BTF fds of kfuncs and typed ksyms were only needed by the loads.
+  close_extern_btf_fds(obj);
   return {};
 }
 

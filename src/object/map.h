@@ -7,6 +7,7 @@
 #pragma once
 
 #include "object/map_data.h"
+#include "object/struct_ops.h"
 
 #include <bpf/libbpf.h>
 #include <bpfxx/result.hpp>
@@ -26,6 +27,7 @@ enum class MapKind : uint8_t {
   kRodata,     // .rodata and .rodata.*
   kBss,        // .bss
   kInner,      // the inner-map template of a map-in-map (__array(values, ...))
+  kStructOps,  // a variable of .struct_ops / .struct_ops.link (struct_ops.h)
 };
 
 // A slot of a map-in-map or program array filled statically in the
@@ -94,12 +96,23 @@ struct bpf_map {
   int fd = -1;
   bool reused = false;
 
+  // Arena map (arena.h): the whole arena mapped into this process once the
+  // map is created; empty before and after release. `initial` then holds
+  // the private copy of the `.addr_space.1` globals.
+  bpfxx::object::ArenaMapping arena_mapping;
+
+  // struct_ops maps (kind kStructOps): shadow data and kernel value.
+  std::unique_ptr<bpfxx::object::StructOps> st_ops;
+
   bpf_map() = default;
   bpf_map(const bpf_map&) = delete;
   bpf_map& operator=(const bpf_map&) = delete;
   ~bpf_map();
 
-  bool is_internal() const noexcept { return kind != bpfxx::object::MapKind::kUser && kind != bpfxx::object::MapKind::kInner; }
+  bool is_internal() const noexcept {
+    return kind != bpfxx::object::MapKind::kUser && kind != bpfxx::object::MapKind::kInner &&
+           kind != bpfxx::object::MapKind::kStructOps;
+  }
   // Whether the map exists in the kernel (created or reused): setters
   // refuse with -EBUSY from then on.
   bool created() const noexcept { return fd >= 0; }

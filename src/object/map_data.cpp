@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -145,6 +146,49 @@ Result<void> MapData::make_private() {
   std::memcpy(addr_, saved.data(), saved.size());
   kernel_mapped_ = false;
   return {};
+}
+
+ArenaMapping::ArenaMapping(ArenaMapping&& other) noexcept
+    : addr_(std::exchange(other.addr_, nullptr)), len_(std::exchange(other.len_, 0)) {}
+
+ArenaMapping& ArenaMapping::operator=(ArenaMapping&& other) noexcept {
+  if (this != &other) {
+    reset();
+    addr_ = std::exchange(other.addr_, nullptr);
+    len_ = std::exchange(other.len_, 0);
+  }
+  return *this;
+}
+
+void ArenaMapping::reset() noexcept {
+  if (addr_ != nullptr) sys::kernel().munmap(addr_, len_);
+  addr_ = nullptr;
+  len_ = 0;
+}
+
+Result<ArenaMapping> ArenaMapping::map(int fd, uint64_t addr, size_t len) {
+  if (len == 0) return fail(EINVAL, "an arena of 0 pages cannot be mapped");
+  int flags = MAP_SHARED;
+  // libbpf passes MAP_FIXED here; NOREPLACE gives the same placement but
+  // fails (EEXIST) instead of silently dropping memory the process already
+  // has at that address.
+  if (addr != 0) flags |= MAP_FIXED_NOREPLACE;
+  int err = 0;
+  void* p = sys::kernel().mmap(reinterpret_cast<void*>(static_cast<uintptr_t>(addr)), len,
+                               PROT_READ | PROT_WRITE, flags, fd, 0, &err);
+  if (p == MAP_FAILED) {
+    if (err == 0) err = EINVAL;
+    return fail(err, std::string("mmap of the arena failed: ") + std::strerror(err));
+  }
+  ArenaMapping m;
+  m.addr_ = static_cast<uint8_t*>(p);
+  m.len_ = len;
+  if (addr != 0 && p != reinterpret_cast<void*>(static_cast<uintptr_t>(addr))) {
+    // Kernels before 4.17 ignore NOREPLACE and treat the address as a hint.
+    m.reset();
+    return fail(EEXIST, "the arena's address (map_extra) is not free in this process");
+  }
+  return m;
 }
 
 }  // namespace bpfxx::object

@@ -61,6 +61,32 @@ class MapData {
   bool kernel_mapped_ = false;
 };
 
+// The user-space mapping of a whole arena map (arena.h): shared, writable,
+// and unmapped when destroyed or reset.
+class ArenaMapping {
+ public:
+  ArenaMapping() noexcept = default;
+  ~ArenaMapping() { reset(); }
+  ArenaMapping(ArenaMapping&& other) noexcept;
+  ArenaMapping& operator=(ArenaMapping&& other) noexcept;
+  ArenaMapping(const ArenaMapping&) = delete;
+  ArenaMapping& operator=(const ArenaMapping&) = delete;
+
+  // Maps len bytes of the arena behind fd: at addr when it is not 0
+  // (refusing to replace anything mapped there), else where the kernel
+  // chooses.
+  static Result<ArenaMapping> map(int fd, uint64_t addr, size_t len);
+
+  uint8_t* data() const noexcept { return addr_; }
+  size_t size() const noexcept { return len_; }
+  bool empty() const noexcept { return addr_ == nullptr; }
+  void reset() noexcept;
+
+ private:
+  uint8_t* addr_ = nullptr;
+  size_t len_ = 0;
+};
+
 // The system page size.
 size_t page_size() noexcept;
 

@@ -80,6 +80,8 @@ struct bpf_object {
   uint32_t text_shndx = 0;
   uint32_t maps_shndx = 0;
   uint32_t arena_shndx = 0;
+  // Index in `maps` of the arena map `.addr_space.1` belongs to; -1 if none.
+  int arena_map_idx = -1;
   std::vector<uint32_t> struct_ops_shndx;  // .struct_ops, .struct_ops.link
   bool has_kconfig_externs = false;
 

@@ -2,10 +2,12 @@
 // relocations. No kernel calls; every index and offset is checked.
 #include "base/log.h"
 #include "elf/elf_reader.h"
+#include "object/arena.h"
 #include "object/btf_maps.h"
 #include "object/data_maps.h"
 #include "object/load.h"
 #include "object/object.h"
+#include "object/struct_ops.h"
 #include "sys/kernel.h"
 
 #include <algorithm>
@@ -39,8 +41,10 @@ class Opener {
     if (auto r = add_programs(); !r) return r;
     if (auto r = parse_btf_maps(obj_, elf_); !r) return r;
     if (auto r = add_data_maps(obj_, elf_); !r) return r;
+    if (auto r = parse_struct_ops(obj_, elf_, struct_ops_relos_); !r) return r;
     if (auto r = collect_externs(); !r) return r;
     if (auto r = collect_relocations(); !r) return r;
+    if (auto r = setup_arena(obj_, elf_); !r) return r;
     // Last, so that the checks above name what is wrong first; the layout
     // it fixes (and hidden globals made static) decides data maps' BTF and
     // whether they are mmapable.
@@ -102,8 +106,9 @@ class Opener {
           prog_relos_.push_back(&s);
         else if (target->name == ".maps")
           maps_relos_.push_back(&s);
-        // Others (.BTF, .BTF.ext, debug info, data, .struct_ops: next
-        // phases) need nothing at open.
+        else if (is_struct_ops_section(target->name))
+          struct_ops_relos_.push_back(&s);
+        // Others (.BTF, .BTF.ext, debug info, data) need nothing at open.
       } else {
         switch (classify_data_section(s)) {
           case DataSecKind::kStructOps: obj_.struct_ops_shndx.push_back(s.index); break;
@@ -412,6 +417,7 @@ class Opener {
   std::vector<const elf::Section*> prog_secs_;
   std::vector<const elf::Section*> prog_relos_;
   std::vector<const elf::Section*> maps_relos_;
+  std::vector<const elf::Section*> struct_ops_relos_;
 };
 
 }  // namespace

@@ -72,10 +72,21 @@ struct bpf_program {
 
   // Resolved by load_programs() for BTF-targeted programs.
   uint32_t attach_btf_id = 0;
-  int attach_btf_obj_fd = -1;  // module BTF fd owned by the program; -1 for vmlinux
+  int attach_btf_obj_fd = -1;  // module BTF fd, owned until the load is done; -1 for vmlinux
 
   // The kernel's fd once loaded; -1 before. Closed with the program.
   int fd = -1;
+
+  // CO-RE relocations of this function's own instructions that could not
+  // be satisfied and were poisoned (relocate_core()): insn is the index in
+  // the function, so a verifier rejection at the poisoned call can be
+  // traced back through `appended` and named.
+  struct CorePoison {
+    uint32_t insn;
+    uint32_t relo_idx;  // the record's number in its .BTF.ext section
+    std::string what;   // "<byte_off> [7] struct task_struct.x (0:1): why"
+  };
+  std::vector<CorePoison> core_poisons;
 
   bpf_program() = default;
   bpf_program(const bpf_program&) = delete;

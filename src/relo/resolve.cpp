@@ -356,13 +356,14 @@ Result<void> patch_insn(std::span<bpf_insn> insns, const Resolution& res, const 
   if (idx >= insns.size())
     return relo_fail(site, EINVAL, "insn #" + std::to_string(idx) + " is past the program's end");
   bpf_insn& in = insns[idx];
-  const std::string at = res.local_desc + ": insn #" + std::to_string(idx);
+  // Only messages need it: built on demand, not for every relocation.
+  auto at = [&] { return res.local_desc + ": insn #" + std::to_string(idx); };
   auto poison = [&]() -> Result<void> {
     // The second half of an ld_imm64 is poisoned too, so the verifier does
     // not stop at a half instruction before reaching the call.
     if (is_ld_imm64(in) && idx + 1 < insns.size()) poison_insn(insns[idx + 1]);
     poison_insn(in);
-    BPFXX_DEBUG("%s%s: cannot be satisfied, replaced by call 0x%x\n", prefix(site).c_str(), at.c_str(),
+    BPFXX_DEBUG("%s%s: cannot be satisfied, replaced by call 0x%x\n", prefix(site).c_str(), at().c_str(),
                 static_cast<unsigned>(kPoisonHelperId));
     return {};
   };
@@ -372,12 +373,12 @@ Result<void> patch_insn(std::span<bpf_insn> insns, const Resolution& res, const 
     case BPF_ALU:
     case BPF_ALU64: {
       if (BPF_SRC(in.code) != BPF_K)
-        return relo_fail(site, EINVAL, at + " is an ALU operation on a register, not an immediate");
+        return relo_fail(site, EINVAL, at() + " is an ALU operation on a register, not an immediate");
       if (res.validate && static_cast<uint64_t>(static_cast<int64_t>(in.imm)) != res.orig_val &&
           static_cast<uint32_t>(in.imm) != res.orig_val)
         return relo_fail(
             site, EINVAL,
-            at + " (ALU) holds " + std::to_string(in.imm) + ", expected " + std::to_string(res.orig_val));
+            at() + " (ALU) holds " + std::to_string(in.imm) + ", expected " + std::to_string(res.orig_val));
       in.imm = static_cast<int32_t>(static_cast<uint32_t>(nv));
       return {};
     }
@@ -386,27 +387,27 @@ Result<void> patch_insn(std::span<bpf_insn> insns, const Resolution& res, const 
     case BPF_STX: {
       if (res.validate && static_cast<int64_t>(in.off) != static_cast<int64_t>(res.orig_val))
         return relo_fail(site, EINVAL,
-                         at + " (load/store) has offset " + std::to_string(in.off) + ", expected " +
+                         at() + " (load/store) has offset " + std::to_string(in.off) + ", expected " +
                              std::to_string(res.orig_val));
       if (nv > SHRT_MAX)
-        return relo_fail(site, ERANGE, at + " (load/store): offset " + std::to_string(nv) + " does not fit");
+        return relo_fail(site, ERANGE, at() + " (load/store): offset " + std::to_string(nv) + " does not fit");
       if (res.fail_memsz_adjust) {
         BPFXX_WARN(
             "%s%s accesses a field whose size changed (%u -> %u bytes) in a way a resized load "
             "cannot read; only pointers and unsigned integers can be resized: poisoned\n",
-            prefix(site).c_str(), at.c_str(), res.orig_sz, res.new_sz);
+            prefix(site).c_str(), at().c_str(), res.orig_sz, res.new_sz);
         return poison();
       }
       in.off = static_cast<int16_t>(nv);
       if (res.new_sz != res.orig_sz) {
         if (size_bytes(in.code) != static_cast<int>(res.orig_sz))
           return relo_fail(site, EINVAL,
-                           at + " accesses " + std::to_string(size_bytes(in.code)) + " bytes, expected " +
+                           at() + " accesses " + std::to_string(size_bytes(in.code)) + " bytes, expected " +
                                std::to_string(res.orig_sz));
         const int sc = size_code(res.new_sz);
         if (sc < 0)
           return relo_fail(site, EINVAL,
-                           at + ": the field's new size " + std::to_string(res.new_sz) +
+                           at() + ": the field's new size " + std::to_string(res.new_sz) +
                                " cannot be loaded in one instruction");
         in.code = static_cast<uint8_t>(BPF_MODE(in.code) | sc | BPF_CLASS(in.code));
       }
@@ -416,13 +417,13 @@ Result<void> patch_insn(std::span<bpf_insn> insns, const Resolution& res, const 
       if (!is_ld_imm64(in) || idx + 1 >= insns.size() || in.src_reg != 0 || in.off != 0 ||
           insns[idx + 1].code != 0 || insns[idx + 1].dst_reg != 0 || insns[idx + 1].src_reg != 0 ||
           insns[idx + 1].off != 0)
-        return relo_fail(site, EINVAL, at + " is not a plain 64-bit immediate load");
+        return relo_fail(site, EINVAL, at() + " is not a plain 64-bit immediate load");
       const uint64_t imm =
           static_cast<uint32_t>(in.imm) | (uint64_t{static_cast<uint32_t>(insns[idx + 1].imm)} << 32);
       if (res.validate && imm != res.orig_val)
         return relo_fail(
             site, EINVAL,
-            at + " (ld_imm64) holds " + std::to_string(imm) + ", expected " + std::to_string(res.orig_val));
+            at() + " (ld_imm64) holds " + std::to_string(imm) + ", expected " + std::to_string(res.orig_val));
       in.imm = static_cast<int32_t>(static_cast<uint32_t>(nv));
       insns[idx + 1].imm = static_cast<int32_t>(static_cast<uint32_t>(nv >> 32));
       return {};
@@ -430,7 +431,7 @@ Result<void> patch_insn(std::span<bpf_insn> insns, const Resolution& res, const 
     default: {
       char buf[64];
       std::snprintf(buf, sizeof buf, " (code 0x%02x) cannot be relocated", in.code);
-      return relo_fail(site, EINVAL, at + buf);
+      return relo_fail(site, EINVAL, at() + buf);
     }
   }
 }

@@ -62,11 +62,13 @@ int match_member(const ::btf& lb, const Accessor& la, const ::btf& tb, uint32_t 
     // Assume this member is the way and undo if not.
     out.bit_offset += bit_off;
     out.raw[out.raw_len++] = i;
-    const std::string_view tname = name_of(tb, tm.name_off);
-    if (tname.empty()) {
+    // strcmp, not string_view: most members differ in their first bytes,
+    // and the kernel's big structs would otherwise cost a strlen each.
+    const char* tname = tb.str_by_offset(tm.name_off);
+    if (tname == nullptr || *tname == '\0') {
       const int r = match_member(lb, la, tb, tm.type, out, next_id, depth + 1);
       if (r != 0) return r;
-    } else if (tname == la.name) {
+    } else if (std::strcmp(tname, la.name) == 0) {
       Accessor& ta = out.acc[out.len++];
       ta.type_id = targ_id;
       ta.idx = i;

@@ -44,6 +44,13 @@ int probe_token(const Context& ctx);
 int probe_stream_read(const Context& ctx);
 int probe_assoc_struct_ops(const Context& ctx);
 int probe_common_attrs(const Context& ctx);
+int probe_raw_tp_cookie(const Context& ctx);
+int probe_obj_path_fd(const Context& ctx);
+int probe_query_link_ids(const Context& ctx);
+
+// probe_logs.cpp
+int probe_prog_log_true_size(const Context& ctx);
+int probe_btf_log_true_size(const Context& ctx);
 
 // probe_syscall_wrapper.cpp
 int probe_syscall_wrapper(const Context& ctx);

@@ -9,6 +9,9 @@
 #include <new>
 
 namespace bpfxx::sys {
+namespace detail {
+int probe_trampoline(const probe::Context& ctx);  // probe_trampoline.cpp
+}  // namespace detail
 namespace {
 
 using ProbeFn = int (*)(const probe::Context&);
@@ -61,6 +64,17 @@ constexpr FeatureInfo kFeatures[] = {
     {Feature::ArenaMap, "arena_map", "BPF arena maps", detail::probe_arena_map},
     {Feature::CommonAttrs, "common_attrs", "attributes common to all commands (BPF_COMMON_ATTRS)",
      detail::probe_common_attrs},
+    {Feature::ProgLogTrueSize, "prog_log_true_size",
+     "verifier logs with log_true_size (rotating logs, BPF_LOG_FIXED, any buffer size)",
+     detail::probe_prog_log_true_size},
+    {Feature::BtfLogTrueSize, "btf_log_true_size", "BTF load logs with btf_log_true_size",
+     detail::probe_btf_log_true_size},
+    {Feature::ObjPathFd, "obj_path_fd", "pinning relative to a directory fd (BPF_F_PATH_FD)",
+     detail::probe_obj_path_fd},
+    {Feature::QueryLinkIds, "query_link_ids", "link ids in BPF_PROG_QUERY", detail::probe_query_link_ids},
+    {Feature::RawTpCookie, "raw_tp_cookie", "BPF cookies on raw tracepoints", detail::probe_raw_tp_cookie},
+    {Feature::Trampoline, "trampoline", "fentry/fexit/fmod_ret/lsm programs on kernel functions (BPF trampolines)",
+     detail::probe_trampoline},
 };
 
 static_assert(std::size(kFeatures) == kFeatureCount, "one table entry per Feature");

@@ -45,9 +45,15 @@ enum class Feature : uint8_t {
   ArgCtxTag,         // "arg:ctx" decl tag on global function arguments (6.8)
   ArenaMap,          // BPF_MAP_TYPE_ARENA (6.9)
   CommonAttrs,       // BPF_COMMON_ATTRS: a log for any command (bpf-next)
+  ProgLogTrueSize,   // BPF_PROG_LOAD reports log_true_size; rotating logs, BPF_LOG_FIXED (6.4)
+  BtfLogTrueSize,    // BPF_BTF_LOAD reports btf_log_true_size (6.4)
+  ObjPathFd,         // BPF_F_PATH_FD / path_fd for BPF_OBJ_PIN and BPF_OBJ_GET (6.5)
+  QueryLinkIds,      // BPF_PROG_QUERY takes link_ids (6.6)
+  RawTpCookie,       // BPF_RAW_TRACEPOINT_OPEN takes a cookie (6.10)
+  Trampoline,        // fentry/fexit/fmod_ret/lsm on kernel functions load (BPF trampolines)
 };
 
-inline constexpr std::size_t kFeatureCount = static_cast<std::size_t>(Feature::CommonAttrs) + 1;
+inline constexpr std::size_t kFeatureCount = static_cast<std::size_t>(Feature::Trampoline) + 1;
 
 // Short identifier ("global_data"), for tools and JSON; nullptr if unknown.
 const char* feature_name(Feature feature) noexcept;

@@ -20,9 +20,11 @@ Result<std::string> read_file(const char* path, size_t max_bytes) {
       return fail(static_cast<int>(-n), std::string("cannot read ") + path + ": " + std::strerror(static_cast<int>(-n)));
     }
     if (n == 0) break;
-    size_t take = std::min(static_cast<size_t>(n), max_bytes - out.size());
-    out.append(buf, take);
-    if (out.size() >= max_bytes) break;
+    if (static_cast<size_t>(n) > max_bytes - out.size()) {
+      kernel().close(fd);
+      return fail(EFBIG, std::string(path) + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, static_cast<size_t>(n));
   }
   kernel().close(fd);
   return out;

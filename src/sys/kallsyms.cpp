@@ -62,6 +62,12 @@ Result<void> for_each_kallsym(std::string_view text, const std::function<bool(co
   return {};
 }
 
+std::string_view kallsym_match_name(const Kallsym& s) noexcept {
+  if (s.type != 'd') return s.name;
+  const size_t sfx = s.name.find(".llvm.");
+  return sfx == std::string_view::npos ? s.name : s.name.substr(0, sfx);
+}
+
 Result<std::string> read_kallsyms() { return read_file("/proc/kallsyms", kMaxKallsyms); }
 
 }  // namespace bpfxx::sys

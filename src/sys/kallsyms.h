@@ -27,7 +27,12 @@ struct Kallsym {
 // each() returning false stops the walk early.
 Result<void> for_each_kallsym(std::string_view text, const std::function<bool(const Kallsym&)>& each);
 
-// The content of /proc/kallsyms.
+// The name s is matched by against extern names: a local data symbol ('d')
+// renamed by clang's LTO ("foo.llvm.123456789") matches the plain "foo",
+// as libbpf does; any other symbol its whole name.
+std::string_view kallsym_match_name(const Kallsym& s) noexcept;
+
+// The content of /proc/kallsyms (EFBIG past 256 MiB).
 Result<std::string> read_kallsyms();
 
 }  // namespace bpfxx::sys

@@ -138,6 +138,7 @@ Result<std::string> gunzip(std::string_view gz, size_t max_out) {
 
 Result<std::string> read_kernel_config() {
   Result<std::string> gz = read_file("/proc/config.gz", kMaxConfigFile);
+  if (!gz && gz.error() == EFBIG) return gz.failure();
   if (gz) {
     Result<std::string> text = gunzip(*gz);
     if (!text) return fail(text.error(), "/proc/config.gz: " + text.message());
@@ -147,6 +148,7 @@ Result<std::string> read_kernel_config() {
   if (kernel().uname(&u) != 0) return fail(errno, "uname failed");
   const std::string boot = std::string("/boot/config-") + u.release;
   Result<std::string> plain = read_file(boot.c_str(), kMaxConfigFile);
+  if (!plain && plain.error() == EFBIG) return plain.failure();
   if (!plain) return fail(ENOENT, "neither /proc/config.gz nor " + boot + " can be read");
   return plain;
 }

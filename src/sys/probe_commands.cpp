@@ -152,6 +152,42 @@ int probe_assoc_struct_ops(const Context&) {
                        "BPF_PROG_ASSOC_STRUCT_OPS");
 }
 
+// A kernel that knows raw_tracepoint.cookie (6.10) looks the program fd up
+// and says EBADF; an older one refuses the unknown non-zero field first.
+int probe_raw_tp_cookie(const Context&) {
+  union bpf_attr attr;
+  std::memset(&attr, 0, sizeof(attr));
+  attr.raw_tracepoint.prog_fd = kNoFd;
+  attr.raw_tracepoint.cookie = 1;
+  return answers_ebadf(BPF_RAW_TRACEPOINT_OPEN, attr, BPFXX_ATTR_SIZE(raw_tracepoint),
+                       "BPF_RAW_TRACEPOINT_OPEN with a cookie");
+}
+
+// BPF_F_PATH_FD (6.5): a relative name under a path_fd of -1 fails the
+// lookup with EBADF; an older kernel refuses the unknown flag with EINVAL.
+int probe_obj_path_fd(const Context&) {
+  union bpf_attr attr;
+  std::memset(&attr, 0, sizeof(attr));
+  attr.pathname = reinterpret_cast<uintptr_t>("bpfxx_probe_no_such_pin");
+  attr.file_flags = BPF_F_PATH_FD;
+  attr.path_fd = -1;
+  return answers_ebadf(BPF_OBJ_GET, attr, BPFXX_ATTR_SIZE(path_fd), "BPF_OBJ_GET with BPF_F_PATH_FD");
+}
+
+// query.link_ids (6.6): a kernel that knows it goes on to look the cgroup
+// fd up (EBADF); an older one refuses the unknown non-zero field.
+int probe_query_link_ids(const Context&) {
+  uint32_t ids[1] = {};
+  union bpf_attr attr;
+  std::memset(&attr, 0, sizeof(attr));
+  attr.query.target_fd = kNoFd;
+  attr.query.attach_type = BPF_CGROUP_INET_INGRESS;
+  attr.query.prog_ids = reinterpret_cast<uintptr_t>(ids);
+  attr.query.link_ids = reinterpret_cast<uintptr_t>(ids);
+  attr.query.count = 1;
+  return answers_ebadf(BPF_PROG_QUERY, attr, BPFXX_ATTR_SIZE(query), "BPF_PROG_QUERY with link_ids");
+}
+
 // A kernel without BPF_COMMON_ATTRS sees an unknown command (EINVAL); one
 // with it creates this ordinary array map.
 int probe_common_attrs(const Context&) {

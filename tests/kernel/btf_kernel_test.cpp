@@ -255,13 +255,15 @@ int open_fds() {
   return n;
 }
 
-// Runs op with call N failing, for N = 1, 2, ... until a run where no
-// fault fired; every run must leave the fds as they were and either
-// succeed or report an error.
+// Runs op with call N failing, for N = 1, 2, ... 16, then doubling, until
+// a run where no fault fired; every run must leave the fds as they were and
+// either succeed or report an error. The doubling covers kernels that
+// cannot mmap their BTF files: sysfs hands them out a page per read, over a
+// thousand reads that all take the same path.
 template <class Op>
 void for_each_fault(Op op, int* faults_seen) {
   *faults_seen = 0;
-  for (int n = 1; n < 64; n++) {
+  for (int n = 1; n < (1 << 20); n = n < 16 ? n + 1 : n * 2) {
     BtfFaultKernel fk;
     fk.fail_at = n;
     const int before = open_fds();

@@ -102,22 +102,51 @@ TEST(FeatureNames, EveryFeatureHasAUniqueNameAndADescription) {
 TEST_F(FeaturesTest, AnswersOnThisKernel) {
   BPFXX_REQUIRE_ROOT();
   FeatureCache cache;
-  // Everything 6.18 has.
-  const Feature present[] = {
+  // What every kernel of the matrix has (6.1 onwards, and far older ones).
+  const Feature baseline[] = {
       Feature::ProgName,      Feature::GlobalData,      Feature::Btf,           Feature::BtfFunc,
-      Feature::BtfGlobalFunc, Feature::BtfDatasec,      Feature::BtfQmarkDatasec, Feature::BtfFloat,
-      Feature::BtfDeclTag,    Feature::BtfTypeTag,      Feature::BtfEnum64,     Feature::ArrayMmap,
-      Feature::ExpAttachType, Feature::ProbeReadKernel, Feature::ProgBindMap,   Feature::ModuleBtf,
-      Feature::BpfLink,       Feature::PerfLink,        Feature::BpfCookie,     Feature::MemcgAccount,
-      Feature::UprobeMultiLink, Feature::Token,         Feature::StreamRead,    Feature::ArgCtxTag,
-      Feature::ArenaMap,
+      Feature::BtfGlobalFunc, Feature::BtfDatasec,      Feature::BtfFloat,      Feature::BtfDeclTag,
+      Feature::BtfTypeTag,    Feature::BtfEnum64,       Feature::ArrayMmap,     Feature::ExpAttachType,
+      Feature::ProbeReadKernel, Feature::ProgBindMap,   Feature::ModuleBtf,     Feature::BpfLink,
+      Feature::PerfLink,      Feature::BpfCookie,       Feature::MemcgAccount,
   };
-  for (Feature f : present) EXPECT_TRUE(cache.has(f)) << bpfxx::sys::feature_name(f);
-  // This kernel predates BPF_PROG_ASSOC_STRUCT_OPS: the probe must tell an
-  // unknown command from one that rejects its arguments.
-  EXPECT_FALSE(cache.has(Feature::AssocStructOps));
-  // Nor has it the bpf-next syscall common attributes.
-  EXPECT_FALSE(cache.has(Feature::CommonAttrs));
+  for (Feature f : baseline) EXPECT_TRUE(cache.has(f)) << bpfxx::sys::feature_name(f);
+
+  // Newer commands, map types and attributes: the kernel's own BTF says
+  // whether it has them (an oracle independent of the probes), and each
+  // probe must agree, both ways.
+  using bpfxx::test::kernel_attr_has_field;
+  using bpfxx::test::kernel_has_enumerator;
+  struct Oracle {
+    Feature feature;
+    bool declared;
+  };
+  const Oracle oracles[] = {
+      {Feature::Token, kernel_has_enumerator("bpf_cmd", "BPF_TOKEN_CREATE")},
+      {Feature::StreamRead, kernel_has_enumerator("bpf_cmd", "BPF_PROG_STREAM_READ_BY_FD")},
+      {Feature::AssocStructOps, kernel_has_enumerator("bpf_cmd", "BPF_PROG_ASSOC_STRUCT_OPS")},
+      {Feature::ObjPathFd, kernel_attr_has_field(nullptr, "path_fd")},
+      {Feature::QueryLinkIds, kernel_attr_has_field("query", "link_ids")},
+      {Feature::RawTpCookie, kernel_attr_has_field("raw_tracepoint", "cookie")},
+      {Feature::ProgLogTrueSize, kernel_attr_has_field(nullptr, "log_true_size")},
+      {Feature::BtfLogTrueSize, kernel_attr_has_field(nullptr, "btf_log_true_size")},
+  };
+  for (const Oracle& o : oracles) {
+    EXPECT_EQ(cache.has(o.feature), o.declared)
+        << bpfxx::sys::feature_name(o.feature) << ": the kernel's BTF says " << (o.declared ? "present" : "absent");
+  }
+  // Arena maps: a kernel may declare them yet refuse them to this process
+  // (EPERM in a restricted container), so only "absent" is certain.
+  if (!kernel_has_enumerator("bpf_map_type", "BPF_MAP_TYPE_ARENA")) {
+    EXPECT_FALSE(cache.has(Feature::ArenaMap));
+  }
+  // Multi-uprobes need BPF_TRACE_UPROBE_MULTI; the probe additionally wants
+  // the process-filter fix, so only "absent" is certain.
+  if (!kernel_has_enumerator("bpf_attach_type", "BPF_TRACE_UPROBE_MULTI")) {
+    EXPECT_FALSE(cache.has(Feature::UprobeMultiLink));
+  }
+  // The bpf-next syscall common attributes are in no kernel of the matrix.
+  EXPECT_EQ(cache.has(Feature::CommonAttrs), kernel_has_enumerator("bpf_cmd", "BPF_COMMON_ATTRS"));
 #if defined(__x86_64__)
   EXPECT_TRUE(cache.has(Feature::SyscallWrapper));
   EXPECT_STREQ(bpfxx::sys::arch_syscall_prefix(), "__x64_");
@@ -148,7 +177,8 @@ TEST_F(FeaturesTest, KprobeMultiMatchesTheKernelBuild) {
 TEST_F(FeaturesTest, GlobalCacheAndSyscallPrefix) {
   BPFXX_REQUIRE_ROOT();
   EXPECT_TRUE(bpfxx::sys::has_feature(Feature::GlobalData));
-  EXPECT_FALSE(bpfxx::sys::has_feature(Feature::AssocStructOps));
+  EXPECT_EQ(bpfxx::sys::has_feature(Feature::AssocStructOps),
+            bpfxx::test::kernel_has_enumerator("bpf_cmd", "BPF_PROG_ASSOC_STRUCT_OPS"));
 #if defined(__x86_64__)
   EXPECT_STREQ(bpfxx::sys::syscall_prefix(), "__x64_");
 #endif

@@ -3,6 +3,7 @@
 #include "bpf_test_util.h"
 #include "bpffs.h"
 #include "cgroup.h"
+#include "sys/features.h"
 
 namespace bpfxx::test {
 namespace {
@@ -20,11 +21,14 @@ struct Query {
   std::vector<__u32> link_ids;
 };
 
+bool kernel_reports_link_ids() { return bpfxx::sys::has_feature(bpfxx::sys::Feature::QueryLinkIds); }
+
 Query query(int cg_fd) {
   __u32 ids[4] = {}, links[4] = {};
   LIBBPF_OPTS(bpf_prog_query_opts, q);
   q.prog_ids = ids;
-  q.link_ids = links;
+  // Kernels before link_ids refuse the field (see QueryLinkIdsFollowTheKernel).
+  if (kernel_reports_link_ids()) q.link_ids = links;
   q.prog_cnt = 4;
   int rc = bpf_prog_query_opts(cg_fd, BPF_CGROUP_INET_INGRESS, &q);
   EXPECT_EQ(rc, 0) << "expected bpf_prog_query_opts to succeed: " << errno_str(errno);
@@ -92,6 +96,40 @@ TEST(LinkCgroup, CreateQueryUpdateDetach) {
   EXPECT_EQ(rc, 0) << "expected info of a detached link to still work";
   EXPECT_EQ(after.cgroup.cgroup_id, 0u) << "expected a detached link to have no cgroup";
   BPFXX_EXPECT_ERR(bpf_link_update(link.get(), p1.get(), nullptr), ENOLINK);
+}
+
+// Like libbpf, bpf_prog_query_opts passes link_ids on: a kernel that
+// predates them refuses the query with EINVAL, a newer one names the link.
+TEST(LinkCgroup, QueryLinkIdsFollowTheKernel) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  UniqueFd counter = create_counter_map();
+  std::string log;
+  UniqueFd prog = load_ingress(counter.get(), "link_ids", &log);
+  BPFXX_ASSERT_FD(prog, "loading the program") << log;
+  UniqueFd link(bpf_link_create(prog.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
+  BPFXX_ASSERT_FD(link, "bpf_link_create");
+  __u32 ids[2] = {}, links[2] = {};
+  LIBBPF_OPTS(bpf_prog_query_opts, q);
+  q.prog_ids = ids;
+  q.link_ids = links;
+  q.prog_cnt = 2;
+  if (!kernel_reports_link_ids()) {
+    BPFXX_EXPECT_ERR(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_INGRESS, &q), EINVAL);
+    // Without link_ids the same query works.
+    q.link_ids = nullptr;
+    q.prog_cnt = 2;
+    BPFXX_ASSERT_OK(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_INGRESS, &q));
+    ASSERT_EQ(q.prog_cnt, 1u);
+    EXPECT_EQ(ids[0], prog_id(prog.get()));
+    return;
+  }
+  BPFXX_ASSERT_OK(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_INGRESS, &q));
+  ASSERT_EQ(q.prog_cnt, 1u);
+  EXPECT_EQ(ids[0], prog_id(prog.get()));
+  if (links[0] != 0) {
+    EXPECT_EQ(links[0], link_info(link.get()).id) << "expected the query to name the link";
+  }
 }
 
 TEST(LinkCgroup, ClosingTheLastFdDetaches) {

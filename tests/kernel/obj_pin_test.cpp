@@ -2,6 +2,7 @@
 // mounts in a fresh temporary directory.
 #include "bpf_test_util.h"
 #include "bpffs.h"
+#include "sys/features.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -93,12 +94,28 @@ TEST(ObjPin, OptsWithPathFdAreRelativeToTheDirectory) {
   LIBBPF_OPTS(bpf_obj_pin_opts, pin_opts);
   pin_opts.file_flags = BPF_F_PATH_FD;
   pin_opts.path_fd = dir.get();
-  BPFXX_ASSERT_OK(bpf_obj_pin_opts(map.get(), "relmap", &pin_opts));
-  EXPECT_TRUE(exists(fs.path("sub/relmap"))) << "expected the pin relative to path_fd";
-
   LIBBPF_OPTS(bpf_obj_get_opts, get_opts);
   get_opts.file_flags = BPF_F_PATH_FD;
   get_opts.path_fd = dir.get();
+  if (!bpfxx::sys::has_feature(bpfxx::sys::Feature::ObjPathFd)) {
+    // Like libbpf, the flag is passed on; a kernel without it refuses both
+    // commands with EINVAL and creates nothing.
+    BPFXX_EXPECT_ERR(bpf_obj_pin_opts(map.get(), "relmap", &pin_opts), EINVAL);
+    EXPECT_FALSE(exists(fs.path("sub/relmap")));
+    BPFXX_ASSERT_OK(bpf_obj_pin_opts(map.get(), fs.path("sub/relmap").c_str(), nullptr));
+    errno = 0;
+    int fd = bpf_obj_get_opts("relmap", &get_opts);
+    EXPECT_EQ(fd, -EINVAL) << "expected -EINVAL for BPF_F_PATH_FD on this kernel";
+    EXPECT_EQ(errno, EINVAL);
+    if (fd >= 0) ::close(fd);
+    ASSERT_EQ(::unlink(fs.path("sub/relmap").c_str()), 0);
+    dir.reset();
+    ASSERT_EQ(::rmdir(fs.path("sub").c_str()), 0);
+    return;
+  }
+  BPFXX_ASSERT_OK(bpf_obj_pin_opts(map.get(), "relmap", &pin_opts));
+  EXPECT_TRUE(exists(fs.path("sub/relmap"))) << "expected the pin relative to path_fd";
+
   UniqueFd again(bpf_obj_get_opts("relmap", &get_opts));
   BPFXX_ASSERT_FD(again, "bpf_obj_get_opts relative to path_fd");
   EXPECT_EQ(map_id(again.get()), map_id(map.get())) << "expected the same map";

@@ -3,6 +3,7 @@
 // refuses, its log at levels 1, 2 and 4 (stats); log_true_size; a log buffer
 // too small for the log.
 #include "bpf_test_util.h"
+#include "sys/features.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -19,6 +20,15 @@ constexpr __u32 kLogLevel1 = 1;
 constexpr __u32 kLogLevel2 = 2;
 constexpr __u32 kLogStats = 4;
 constexpr __u32 kLogFixed = 8;  // keep the head of an overlong log, not the tail
+
+// Kernels with the reworked verifier log report the size the whole log
+// needs; older ones leave log_true_size at 0, which libbpf and the library
+// hand back as is.
+bool kernel_reports_log_size() { return bpfxx::sys::has_feature(bpfxx::sys::Feature::ProgLogTrueSize); }
+
+__u32 expected_true_size(size_t log_len) {
+  return kernel_reports_log_size() ? static_cast<__u32>(log_len + 1) : 0u;
+}
 
 // return skb->len
 Program skb_len_prog() {
@@ -54,8 +64,8 @@ TEST(ProgLoad, XdpWithLogLevel1) {
   BPFXX_ASSERT_FD(fd, "loading an XDP program with a log") << " log: " << log.data();
   EXPECT_EQ(prog_info(fd.get()).type, static_cast<__u32>(BPF_PROG_TYPE_XDP));
   ASSERT_LT(std::strlen(log.data()), log.size()) << "expected a NUL-terminated log";
-  EXPECT_EQ(opts.log_true_size, std::strlen(log.data()) + 1)
-      << "expected log_true_size to be the log's length plus its NUL";
+  EXPECT_EQ(opts.log_true_size, expected_true_size(std::strlen(log.data())))
+      << "expected log_true_size to be the log's length plus its NUL (0 if the kernel does not say)";
 }
 
 TEST(ProgLoad, XdpWithLogLevel2ShowsInstructions) {
@@ -71,7 +81,7 @@ TEST(ProgLoad, XdpWithLogLevel2ShowsInstructions) {
   std::string text = log.data();
   EXPECT_NE(text.find("r0 = 2"), std::string::npos)
       << "expected the level-2 log to trace the instruction 'r0 = 2', got: " << text;
-  EXPECT_EQ(opts.log_true_size, text.size() + 1) << "expected log_true_size = strlen(log) + 1";
+  EXPECT_EQ(opts.log_true_size, expected_true_size(text.size())) << "expected log_true_size = strlen(log) + 1";
 }
 
 TEST(ProgLoad, SyscallProgramNeedsSleepable) {
@@ -121,7 +131,7 @@ TEST(ProgLoad, InvalidProgramLevel1LogHasVerifierMessage) {
   EXPECT_EQ(e, EACCES) << "expected errno EACCES";
   EXPECT_NE(log.find("R2 !read_ok"), std::string::npos)
       << "expected the verifier's 'R2 !read_ok' in the level-1 log, got: " << log;
-  EXPECT_EQ(true_size, log.size() + 1) << "expected log_true_size = strlen(log) + 1";
+  EXPECT_EQ(true_size, expected_true_size(log.size())) << "expected log_true_size = strlen(log) + 1";
 }
 
 TEST(ProgLoad, InvalidProgramLevel2LogHasInstructionTrace) {
@@ -135,7 +145,7 @@ TEST(ProgLoad, InvalidProgramLevel2LogHasInstructionTrace) {
       << "expected 'R2 !read_ok' in the level-2 log, got: " << log;
   EXPECT_NE(log.find("r0 = r2"), std::string::npos)
       << "expected the level-2 log to show the failing instruction 'r0 = r2', got: " << log;
-  EXPECT_EQ(true_size, log.size() + 1) << "expected log_true_size = strlen(log) + 1";
+  EXPECT_EQ(true_size, expected_true_size(log.size())) << "expected log_true_size = strlen(log) + 1";
 }
 
 TEST(ProgLoad, StatsLogLevelReportsProcessedInstructions) {
@@ -172,9 +182,29 @@ TEST(ProgLoad, TooSmallLogBufferIsEnospcWithTruncatedLog) {
   std::string full = load_invalid(kLogLevel2, &rc, &e, &full_size);
   ASSERT_GT(full.size(), 40u) << "expected a level-2 log longer than the small buffer";
 
+  __u32 true_size;
+  if (!kernel_reports_log_size()) {
+    // Older kernels know no BPF_LOG_FIXED and want at least 128 bytes: both
+    // are refused with EINVAL. A log that does not fit keeps its head.
+    std::string refused = load_invalid(kLogLevel2 | kLogFixed, &rc, &e, &true_size, 4096);
+    EXPECT_EQ(rc, -EINVAL) << "expected BPF_LOG_FIXED to be refused";
+    EXPECT_EQ(e, EINVAL);
+    refused = load_invalid(kLogLevel2, &rc, &e, &true_size, 32);
+    EXPECT_EQ(rc, -EINVAL) << "expected a 32-byte log buffer to be refused";
+    EXPECT_EQ(e, EINVAL);
+    constexpr size_t kOldMinimum = 128;
+    ASSERT_GT(full.size(), kOldMinimum) << "expected a level-2 log longer than 128 bytes";
+    std::string head = load_invalid(kLogLevel2, &rc, &e, &true_size, kOldMinimum);
+    EXPECT_EQ(rc, -ENOSPC) << "expected -ENOSPC when the log does not fit";
+    EXPECT_EQ(e, ENOSPC) << "expected errno ENOSPC";
+    EXPECT_EQ(head.size(), kOldMinimum - 1) << "expected the buffer filled up to its NUL";
+    EXPECT_EQ(full.substr(0, head.size()), head) << "expected the truncated log to be the full log's head";
+    EXPECT_EQ(true_size, 0u) << "expected no log_true_size from this kernel";
+    return;
+  }
+
   // Fixed mode keeps the head of the log.
   constexpr size_t kSmall = 32;
-  __u32 true_size;
   std::string head = load_invalid(kLogLevel2 | kLogFixed, &rc, &e, &true_size, kSmall);
   EXPECT_EQ(rc, -ENOSPC) << "expected -ENOSPC when the log does not fit";
   EXPECT_EQ(e, ENOSPC) << "expected errno ENOSPC";
@@ -216,12 +246,19 @@ TEST(ProgLoad, LogBufferWithLevelZeroIsFilledOnFailureOnly) {
 
 TEST(ProgLoad, LogLevelWithoutBufferIsHarmless) {
   BPFXX_REQUIRE_ROOT();
-  // Like libbpf, the level is passed on; this kernel then loads without a
-  // log (and a refused program reports its error, not a log problem).
+  // Like libbpf, the level is passed on; a kernel with the reworked log
+  // then loads without a log (and a refused program reports its error, not
+  // a log problem).
   LIBBPF_OPTS(bpf_prog_load_opts, opts);
   opts.log_level = kLogLevel1;
   Program p = return_imm(0);
   UniqueFd fd(bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "x", "GPL", p.data(), p.size(), &opts));
+  if (!kernel_reports_log_size()) {
+    // Older kernels insist on a buffer for a log level: EINVAL, as libbpf
+    // gets there too.
+    EXPECT_EQ(fd.get(), -EINVAL) << "expected -EINVAL for a log level without a buffer";
+    return;
+  }
   BPFXX_ASSERT_FD(fd, "loading with log_level 1 and no buffer");
   Program bad = reads_uninitialized_r2();
   errno = 0;

@@ -263,6 +263,40 @@ TEST_F(BtfDumpC, PackedWithGapUsesExactWidths) {
             "} __attribute__((packed));\n\n");
 }
 
+// The shape of union ec_response_get_next_data_v3 (cros_ec, Debian's 6.12):
+// an 8-byte member but 18 bytes in all, so only packed gives clang BTF's
+// size (natural alignment rounds it up to 24). Packed also makes its
+// alignment 1, so the struct holding it at offset 1 needs no attribute.
+// libbpf never prints packed on a union: 24 bytes, and data lands at 8.
+TEST_F(BtfDumpC, UnionSmallerThanItsAlignmentIsPacked) {
+  int bytes = btf__add_array(b(), int_, char_, 18);
+  int u = btf__add_union(b(), "pu", 18);
+  ASSERT_EQ(btf__add_field(b(), "raw", bytes, 0, 0), 0);
+  ASSERT_EQ(btf__add_field(b(), "word", int_, 0, 0), 0);
+  ASSERT_EQ(btf__add_field(b(), "wide", long_, 0, 0), 0);
+  int s = btf__add_struct(b(), "ev", 19);
+  ASSERT_EQ(btf__add_field(b(), "kind", char_, 0, 0), 0);
+  ASSERT_EQ(btf__add_field(b(), "data", u, 8, 0), 0);
+  // The same members in 24 bytes: natural, no attribute.
+  int plain = btf__add_union(b(), "plain", 24);
+  ASSERT_EQ(btf__add_field(b(), "raw", bytes, 0, 0), 0);
+  ASSERT_EQ(btf__add_field(b(), "wide", long_, 0, 0), 0);
+  EXPECT_EQ(dump(b(), {static_cast<uint32_t>(s), static_cast<uint32_t>(plain)}),
+            "union pu {\n"
+            "\tchar raw[18];\n"
+            "\tint word;\n"
+            "\tlong wide;\n"
+            "} __attribute__((packed));\n\n"
+            "struct ev {\n"
+            "\tchar kind;\n"
+            "\tunion pu data;\n"
+            "};\n\n"
+            "union plain {\n"
+            "\tchar raw[18];\n"
+            "\tlong wide;\n"
+            "};\n\n");
+}
+
 TEST_F(BtfDumpC, AlignedUnion) {
   int u = btf__add_union(b(), "au", 8);
   ASSERT_EQ(btf__add_field(b(), "c", char_, 0, 0), 0);

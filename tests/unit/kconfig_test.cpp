@@ -1,10 +1,16 @@
 // The kernel-config parser, value decoding, gunzip, the kernel version
-// code (Ubuntu and Debian quirks) and the /proc/kallsyms parser.
+// code (Ubuntu and Debian quirks), the /proc/kallsyms parser and
+// read_file()'s size limit.
 #include "sys/kallsyms.h"
+#include "sys/files.h"
 #include "sys/kconfig.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 #include <string>
 #include <utility>
@@ -172,6 +178,40 @@ TEST(Kallsyms, LinesWithAndWithoutModules) {
   EXPECT_EQ(got[0].type, 'T');
   EXPECT_EQ(names, (std::vector<std::string>{"_stext", "bpf_task_from_pid", "veth_open"}));
   EXPECT_EQ(mods, (std::vector<std::string>{"", "", "veth"}));
+}
+
+TEST(Kallsyms, LtoRenamedLocalDataMatchesThePlainName) {
+  std::vector<std::string> seen;
+  const char* text =
+      "ffffffff82000000 d bpf_cookie.llvm.1234567890\n"
+      "ffffffff81000000 t helper.llvm.99\n"
+      "ffffffff83000000 D plain\n";
+  ASSERT_TRUE(for_each_kallsym(text, [&](const Kallsym& s) {
+    seen.emplace_back(kallsym_match_name(s));
+    return true;
+  }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"bpf_cookie", "helper.llvm.99", "plain"}))
+      << "only local data ('d') is matched without its .llvm. suffix, as libbpf does";
+}
+
+// read_file() never returns a cut content: past max_bytes it fails.
+TEST(ReadFile, ALargerFileIsEfbigNotTruncated) {
+  char path[] = "/tmp/bpfxx_read_file_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string content(10000, 'x');
+  ASSERT_EQ(write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  close(fd);
+  Result<std::string> whole = read_file(path, 10000);
+  ASSERT_TRUE(whole) << whole.message();
+  EXPECT_EQ(*whole, content) << "exactly max_bytes fits";
+  Result<std::string> cut = read_file(path, 9999);
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error(), EFBIG);
+  EXPECT_NE(cut.message().find(path), std::string::npos) << cut.message();
+  Result<std::string> small = read_file(path, 100);
+  EXPECT_EQ(small.error(), EFBIG) << "more than one read past the limit";
+  unlink(path);
 }
 
 TEST(Kallsyms, MalformedLinesAreErrorsAndTheWalkCanStop) {

@@ -183,6 +183,77 @@ TEST(KfuncCompat, PrototypesMatchByCountAndKind) {
   EXPECT_FALSE(compat(lf, kg));
 }
 
+TEST(KfuncCompat, KindsFollowLibbpfAndTheMismatchIsNamed) {
+  BtfPtr l(btf__new_empty());
+  BtfPtr k(btf__new_empty());
+  // kernel: void f(struct task_struct *p, unsigned long n, enum e x); float g(void)
+  const int kul = btf__add_int(k.get(), "unsigned long", 8, 0);
+  const int ktask = btf__add_struct(k.get(), "task_struct", 16);
+  const int kptr = btf__add_ptr(k.get(), ktask);
+  const int kenum = btf__add_enum(k.get(), "e", 4);
+  btf__add_enum_value(k.get(), "A", 0);
+  const int kf = btf__add_func_proto(k.get(), 0);
+  btf__add_func_param(k.get(), "p", kptr);
+  btf__add_func_param(k.get(), "n", kul);
+  btf__add_func_param(k.get(), "x", kenum);
+  const int kflt = btf__add_float(k.get(), "float", 4);
+  const int kg = btf__add_func_proto(k.get(), kflt);
+
+  const int lint = btf__add_int(l.get(), "int", 4, BTF_INT_SIGNED);
+  const int lunion_fwd = btf__add_fwd(l.get(), "task_struct", BTF_FWD_UNION);
+  const int lstruct_fwd = btf__add_fwd(l.get(), "task_struct", BTF_FWD_STRUCT);
+  const int lenum64 = btf__add_enum64(l.get(), "e", 8, false);
+  btf__add_enum64_value(l.get(), "A", 0);
+  const int lvolatile = btf__add_volatile(l.get(), lint);
+  const int lptr_struct = btf__add_ptr(l.get(), lstruct_fwd);
+  const int lptr_union = btf__add_ptr(l.get(), lunion_fwd);
+  const int lptr_int = btf__add_ptr(l.get(), lint);
+  // The kernel's prototype, with an enum64 for the enum and a volatile int.
+  const int lf = btf__add_func_proto(l.get(), 0);
+  btf__add_func_param(l.get(), "", lptr_struct);
+  btf__add_func_param(l.get(), "", lvolatile);
+  btf__add_func_param(l.get(), "", lenum64);
+  // A union declared where the kernel has a struct.
+  const int lf_union = btf__add_func_proto(l.get(), 0);
+  btf__add_func_param(l.get(), "", lptr_union);
+  btf__add_func_param(l.get(), "", lint);
+  btf__add_func_param(l.get(), "", lenum64);
+  // An int where the kernel takes a pointer, second argument.
+  const int lf_int = btf__add_func_proto(l.get(), 0);
+  btf__add_func_param(l.get(), "", lptr_struct);
+  btf__add_func_param(l.get(), "", lptr_int);
+  btf__add_func_param(l.get(), "", lenum64);
+  const int lflt = btf__add_float(l.get(), "float", 4);
+  const int lg = btf__add_func_proto(l.get(), lflt);
+  ASSERT_GT(lg, 0);
+  auto why = [&](int a, int b) {
+    return type_mismatch(*l, static_cast<uint32_t>(a), *k, static_cast<uint32_t>(b));
+  };
+  EXPECT_EQ(why(lf, kf), "") << "enum matches enum64; modifiers skipped; a struct's forward declaration";
+  EXPECT_EQ(why(lf_union, kf), "argument #1 ('p'): pointers to different types: fwd task_struct here, "
+                               "struct task_struct in the kernel");
+  EXPECT_EQ(why(lf_int, kf), "argument #2 ('n'): ptr here, unsigned long in the kernel");
+  EXPECT_EQ(why(lg, kg), "return value: a kind kernel symbols cannot be matched by (float here, float in "
+                         "the kernel)")
+      << "libbpf does not match floats";
+  EXPECT_EQ(why(lint, kptr), "int here, ptr in the kernel");
+}
+
+TEST(KsymNames, KfuncsDropTheirFlavorVariablesKeepTheWholeName) {
+  Extern f;
+  f.kind = ExternKind::kKsymFunc;
+  f.name = "bpf_task_from_pid___v2";
+  EXPECT_EQ(kernel_lookup_name(f), "bpf_task_from_pid");
+  f.name = "a___b___c";
+  EXPECT_EQ(kernel_lookup_name(f), "a___b") << "the last flavor only";
+  f.name = "x____y";
+  EXPECT_EQ(kernel_lookup_name(f), "x____y") << "four underscores are no flavor";
+  Extern v;
+  v.kind = ExternKind::kKsymVar;
+  v.name = "runqueues___v2";
+  EXPECT_EQ(kernel_lookup_name(v), "runqueues___v2") << "libbpf looks variables up by their whole name";
+}
+
 TEST(KconfigMap, AnOpenObjectHasTheKconfigMapSizedAfterItsDatasec) {
   ObjectPtr obj(bpf_object__open_file(test::prog_path("extern_kconfig").c_str(), nullptr));
   ASSERT_TRUE(obj);

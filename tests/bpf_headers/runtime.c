@@ -1,11 +1,10 @@
 /* Part of bpfxx. Runtime checks of the BPF-side headers. */
 /*
  * Loads the programs of tests/bpf_headers/progs/runtime/ (compiled against
- * bpfxx's BPF-side headers), runs them in the kernel and checks what they
- * computed. Until bpfxx has its own object loader this program is linked
- * against the system's libbpf as the reference loader; it uses only the
- * libbpf C API, so it can later run on libbpfxx unchanged (LD_LIBRARY_PATH
- * to a libbpf.so.1 -> libbpfxx shim, as tests/abi does).
+ * bpfxx's BPF-side headers) with bpfxx's own loader (libbpfxx.so, through
+ * the libbpf C API only), runs them in the kernel and checks what they
+ * computed: headers and loader are tested together (kfuncs, CO-RE, uprobe
+ * argument access, BTF-defined globals).
  *
  *   bpf_headers_runtime <check> <object>
  *
@@ -18,11 +17,15 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <linux/perf_event.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -174,6 +177,89 @@ static int test_run(struct bpf_object *obj, const char *prog, void *pkt, __u32 p
 	return err;
 }
 
+/*
+ * Attaching. bpfxx has no attach API yet (issue 8), so the checks attach
+ * with the kernel interfaces directly, to program fds our loader produced.
+ * Each returns an fd whose close detaches, or -1 with errno set.
+ */
+
+/* BPF_RAW_TRACEPOINT_OPEN: the raw tracepoint tp. */
+static int attach_raw_tp(struct bpf_object *obj, const char *prog, const char *tp)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, prog);
+	union bpf_attr attr;
+
+	if (!p) {
+		errno = ENOENT;
+		return -1;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.name = (__u64)(uintptr_t)tp;
+	attr.raw_tracepoint.prog_fd = (__u32)bpf_program__fd(p);
+	return (int)syscall(__NR_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
+}
+
+/* The file offset of code address addr in this process's executable. */
+static long exe_file_offset(const void *addr)
+{
+	unsigned long start, end, off, a = (unsigned long)addr;
+	char line[512];
+	long found = -1;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %*s %lx", &start, &end, &off) == 3 && a >= start && a < end) {
+			found = (long)(a - start + off);
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* A uprobe (or uretprobe) on func in /proc/self/exe, through the uprobe PMU. */
+static int attach_uprobe(struct bpf_object *obj, const char *prog, const void *func, int retprobe)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, prog);
+	struct perf_event_attr pe;
+	long offset = exe_file_offset(func);
+	int type, fd;
+	FILE *f;
+
+	if (!p || offset < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	f = fopen("/sys/bus/event_source/devices/uprobe/type", "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &type) != 1) {
+		fclose(f);
+		errno = EINVAL;
+		return -1;
+	}
+	fclose(f);
+	memset(&pe, 0, sizeof(pe));
+	pe.size = sizeof(pe);
+	pe.type = (__u32)type;
+	pe.config = retprobe ? 1 : 0; /* format/retprobe: config:0 */
+	pe.config1 = (__u64)(uintptr_t)"/proc/self/exe";
+	pe.config2 = (__u64)offset;
+	fd = (int)syscall(__NR_perf_event_open, &pe, 0 /* this process */, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, bpf_program__fd(p)) || ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
 static int check_loops(const char *path)
 {
 	const char *progs[] = { "loops", NULL };
@@ -208,7 +294,7 @@ static int check_core_task(const char *path)
 {
 	const char *progs[] = { "task_probe", "skb_probe", "bitfield_write", NULL };
 	struct bpf_object *obj = open_only(path, progs);
-	struct bpf_link *link = NULL;
+	int link;
 	char pkt[64] = { 0 }, name[16] = { 0 }, *bss;
 	unsigned char insn[8];
 	long comm_ret;
@@ -222,10 +308,11 @@ static int check_core_task(const char *path)
 	if (err)
 		goto out;
 
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "task_probe"));
-	CHECK(link, "attach raw_tp/sys_enter: %s", strerror(errno));
+	link = attach_raw_tp(obj, "task_probe", "sys_enter");
+	CHECK(link >= 0, "attach raw_tp/sys_enter: %s", strerror(errno));
 	syscall(SYS_getpid);
-	bpf_link__destroy(link);
+	if (link >= 0)
+		close(link);
 
 	CHECK(test_run(obj, "skb_probe", pkt, sizeof(pkt), NULL) == 0, "test_run skb_probe");
 	CHECK(test_run(obj, "bitfield_write", NULL, 0, NULL) == 0, "test_run bitfield_write");
@@ -278,7 +365,7 @@ static int check_uprobe_args(const char *path)
 {
 	const char *progs[] = { "target_entry", "target_exit", NULL };
 	struct bpf_object *obj = open_only(path, progs);
-	struct bpf_link *entry = NULL, *exit_link = NULL;
+	int entry, exit_link;
 	long (*volatile target)(int, long, const char *, unsigned short, long, long) =
 		bpfxx_uprobe_target;
 	long expect, got;
@@ -292,25 +379,20 @@ static int check_uprobe_args(const char *path)
 	CHECK(err == 0, "load: %d", err);
 	if (err)
 		goto out;
-	{
-		LIBBPF_OPTS(bpf_uprobe_opts, eo, .func_name = "bpfxx_uprobe_target");
-		LIBBPF_OPTS(bpf_uprobe_opts, xo, .func_name = "bpfxx_uprobe_target", .retprobe = true);
-
-		entry = bpf_program__attach_uprobe_opts(
-			bpf_object__find_program_by_name(obj, "target_entry"), 0, "/proc/self/exe", 0, &eo);
-		exit_link = bpf_program__attach_uprobe_opts(
-			bpf_object__find_program_by_name(obj, "target_exit"), 0, "/proc/self/exe", 0, &xo);
-	}
-	if (!entry || !exit_link) {
+	entry = attach_uprobe(obj, "target_entry", (const void *)bpfxx_uprobe_target, 0);
+	exit_link = attach_uprobe(obj, "target_exit", (const void *)bpfxx_uprobe_target, 1);
+	if (entry < 0 || exit_link < 0) {
 		fprintf(stderr, "SKIP: uprobe attach: %s\n", strerror(errno));
-		bpf_link__destroy(entry);
-		bpf_link__destroy(exit_link);
+		if (entry >= 0)
+			close(entry);
+		if (exit_link >= 0)
+			close(exit_link);
 		bpf_object__close(obj);
 		return SKIP;
 	}
 	expect = target(7, -123456789012L, "bpfxx", 0xbeef, 5, 6);
-	bpf_link__destroy(entry);
-	bpf_link__destroy(exit_link);
+	close(entry);
+	close(exit_link);
 
 	bss = read_section(obj, ".bss");
 	CHECK(bss, "no .bss");
@@ -385,7 +467,7 @@ static int check_stream_printk(const char *path)
 {
 	const char *progs[] = { "stream_syscall", "stream_tc", "stream_xdp", "stream_tp", NULL };
 	struct bpf_object *obj = open_only(path, progs);
-	struct bpf_link *link;
+	int link;
 	char pkt[64] = { 0 }, *data;
 	int err;
 
@@ -404,10 +486,11 @@ static int check_stream_printk(const char *path)
 	CHECK(test_run(obj, "stream_syscall", NULL, 0, NULL) == 0, "test_run syscall");
 	CHECK(test_run(obj, "stream_tc", pkt, sizeof(pkt), NULL) == 0, "test_run tc");
 	CHECK(test_run(obj, "stream_xdp", pkt, sizeof(pkt), NULL) == 0, "test_run xdp");
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "stream_tp"));
-	CHECK(link, "attach raw_tp: %s", strerror(errno));
+	link = attach_raw_tp(obj, "stream_tp", "sys_enter");
+	CHECK(link >= 0, "attach raw_tp: %s", strerror(errno));
 	syscall(SYS_getppid);
-	bpf_link__destroy(link);
+	if (link >= 0)
+		close(link);
 
 	data = read_section(obj, ".data");
 	CHECK(data, "no .data");
@@ -443,6 +526,17 @@ int main(int argc, char **argv)
 	if (getenv("BPFXX_TEST_SKIP_MISSING_OBJECT") && access(argv[2], R_OK) != 0) {
 		fprintf(stderr, "SKIP: %s was not built\n", argv[2]);
 		return SKIP;
+	}
+	/* the loader under test must be libbpfxx, not some other libbpf.so.1 */
+	{
+		Dl_info where = { 0 };
+
+		if (!dladdr((void *)bpf_object__load, &where) || !where.dli_fname ||
+		    !strstr(where.dli_fname, "libbpfxx")) {
+			fprintf(stderr, "FAIL: bpf_object__load comes from %s, not libbpfxx\n",
+				where.dli_fname ? where.dli_fname : "?");
+			return 1;
+		}
 	}
 	libbpf_set_print(quiet_print);
 	if (strcmp(argv[1], "loops") == 0)

@@ -1,0 +1,37 @@
+// libFuzzer target: the perf ring reader over a ring whose bytes, head and
+// tail are all attacker controlled (the kernel's shared memory, as far as
+// the reader can tell) never reads outside the ring or the scratch buffer,
+// never loops forever, and hands out only records that fit what it read.
+#include "buffers/perf_records.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 17) return 0;
+  uint64_t head = 0, tail = 0;
+  std::memcpy(&head, data, 8);
+  std::memcpy(&tail, data + 8, 8);
+  const unsigned ring_shift = 3 + data[16] % 10;  // 8 bytes .. 4 KiB
+  const size_t ring_size = size_t{1} << ring_shift;
+  // Keep the head near the tail often enough to reach the records.
+  if ((data[16] & 0x80) != 0) head = tail + (head % (2 * ring_size));
+  std::vector<uint8_t> ring(ring_size, 0);
+  const size_t body = size - 17;
+  std::memcpy(ring.data(), data + 17, body < ring_size ? body : ring_size);
+  std::vector<uint8_t> scratch(bpfxx::buffers::kPerfScratchSize);
+  uint64_t handed = 0;
+  auto res = bpfxx::buffers::read_perf_records(ring.data(), ring_size, head, tail, scratch.data(), -2,
+                                               [&](perf_event_header* h) {
+                                                 if (h->size < sizeof(*h) || h->size > ring_size) std::abort();
+                                                 volatile uint8_t last = reinterpret_cast<uint8_t*>(h)[h->size - 1];
+                                                 (void)last;
+                                                 handed += h->size;
+                                                 return -2;
+                                               });
+  if (res.tail != head) std::abort();
+  if (handed > ring_size) std::abort();
+  return 0;
+}

@@ -1,0 +1,341 @@
+// cgroup programs attached as BPF links with bpf_program__attach_cgroup
+// (_opts), in a cgroup v2 directory the test creates, with this process
+// moved into it: connect4 rewriting a destination, sockops seeing a TCP
+// connection, sysctl denying a read, cgroup_skb and sock_create counting.
+// Each effect is seen while attached and gone once the link is destroyed.
+#include "cgroup.h"
+#include "object_support.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+namespace bpfxx::test {
+namespace {
+
+constexpr const char* kObj = "net_cgroup";
+constexpr __u32 kRewrites = 0, kSysctlDenied = 1, kEgress = 2, kIngress = 3, kSockCreate = 4, kSockopsBase = 8;
+
+struct LinkDeleter {
+  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
+};
+using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
+
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+__u64 counter(bpf_object* obj, __u32 idx) {
+  bpf_map* map = bpf_object__find_map_by_name(obj, "counters");
+  EXPECT_NE(map, nullptr);
+  __u64 value = 0;
+  if (map != nullptr) {
+    EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(map), &idx, &value), 0);
+  }
+  return value;
+}
+
+ObjectPtr load_object() {
+  ObjectPtr obj = open_prog_object(kObj);
+  if (!obj) return obj;
+  FullPrintCapture cap;
+  EXPECT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
+  return obj;
+}
+
+sockaddr_in loopback(uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  return a;
+}
+
+uint16_t bound_port(int fd) {
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  return ntohs(a.sin_port);
+}
+
+// A TCP listener on 127.0.0.1 at a kernel-chosen port.
+int tcp_listener() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a = loopback(0);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  EXPECT_EQ(::listen(fd, 8), 0);
+  return fd;
+}
+
+// A loopback port nothing listens on (bound, read, released).
+uint16_t free_port() {
+  Fd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a = loopback(0);
+  EXPECT_EQ(::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  return bound_port(s.fd);
+}
+
+int connect_to(uint16_t port) {
+  Fd c(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a = loopback(port);
+  if (::connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return -errno;
+  return 0;
+}
+
+TEST(LinkCgroupAttach, Connect4RewritesDestinationUntilDetached) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  ObjectPtr obj = load_object();
+  ASSERT_TRUE(obj);
+  bpf_program* prog = must_find_program(obj.get(), "connect4_rewrite");
+  ASSERT_NE(prog, nullptr);
+
+  Fd listener(tcp_listener());
+  const uint16_t real_port = bound_port(listener.fd);
+  const uint16_t fake_port = free_port();
+  ASSERT_NE(real_port, fake_port);
+  int ports_fd = bpf_map__fd(bpf_object__find_map_by_name(obj.get(), "ports"));
+  __u32 k0 = 0, k1 = 1, from = fake_port, to = real_port;
+  ASSERT_EQ(bpf_map_update_elem(ports_fd, &k0, &from, BPF_ANY), 0);
+  ASSERT_EQ(bpf_map_update_elem(ports_fd, &k1, &to, BPF_ANY), 0);
+
+  LinkPtr link(bpf_program__attach_cgroup(prog, cg.fd()));
+  ASSERT_TRUE(link) << std::strerror(errno);
+  EXPECT_GE(bpf_link__fd(link.get()), 0);
+  {
+    ScopedCgroupMove move(cg);
+    ASSERT_TRUE(move.ok()) << move.error();
+    // Connecting to the port nobody listens on lands on the listener.
+    EXPECT_EQ(connect_to(fake_port), 0);
+    Fd accepted(::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    EXPECT_GE(accepted.fd, 0) << "expected the rewritten connection on the listener";
+    EXPECT_EQ(counter(obj.get(), kRewrites), 1u);
+
+    // The link's info names the cgroup and the attach type.
+    bpf_link_info info{};
+    __u32 len = sizeof info;
+    ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+    EXPECT_EQ(info.type, BPF_LINK_TYPE_CGROUP);
+    EXPECT_EQ(info.cgroup.cgroup_id, cg.id());
+    EXPECT_EQ(info.cgroup.attach_type, BPF_CGROUP_INET4_CONNECT);
+
+    EXPECT_EQ(bpf_link__destroy(link.release()), 0);
+    // Detached: the same connect is refused.
+    EXPECT_EQ(connect_to(fake_port), -ECONNREFUSED);
+    EXPECT_EQ(counter(obj.get(), kRewrites), 1u);
+  }
+  // Nothing stays attached to the cgroup.
+  __u32 ids[4] = {};
+  LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 4);
+  ASSERT_EQ(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET4_CONNECT, &q), 0);
+  EXPECT_EQ(q.count, 0u);
+}
+
+TEST(LinkCgroupAttach, SockopsSeesTcpConnection) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  ObjectPtr obj = load_object();
+  ASSERT_TRUE(obj);
+  LinkPtr link(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_sockops"), cg.fd()));
+  ASSERT_TRUE(link) << std::strerror(errno);
+  {
+    ScopedCgroupMove move(cg);
+    ASSERT_TRUE(move.ok()) << move.error();
+    Fd listener(tcp_listener());
+    EXPECT_EQ(connect_to(bound_port(listener.fd)), 0);
+    Fd accepted(::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    EXPECT_GE(accepted.fd, 0);
+  }
+  EXPECT_GE(counter(obj.get(), kSockopsBase + BPF_SOCK_OPS_TCP_CONNECT_CB), 1u);
+  EXPECT_GE(counter(obj.get(), kSockopsBase + BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB), 1u);
+  EXPECT_GE(counter(obj.get(), kSockopsBase + BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB), 1u);
+}
+
+int read_tcp_mem() {
+  Fd f(::open("/proc/sys/net/ipv4/tcp_mem", O_RDONLY | O_CLOEXEC));
+  if (f.fd < 0) return -errno;
+  char buf[128];
+  return ::read(f.fd, buf, sizeof buf) < 0 ? -errno : 0;
+}
+
+TEST(LinkCgroupAttach, SysctlDeniesReadUntilDetached) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  ObjectPtr obj = load_object();
+  ASSERT_TRUE(obj);
+  LinkPtr link(bpf_program__attach_cgroup(must_find_program(obj.get(), "deny_tcp_mem"), cg.fd()));
+  ASSERT_TRUE(link) << std::strerror(errno);
+  ScopedCgroupMove move(cg);
+  ASSERT_TRUE(move.ok()) << move.error();
+  EXPECT_EQ(read_tcp_mem(), -EPERM);
+  EXPECT_EQ(counter(obj.get(), kSysctlDenied), 1u);
+  link.reset();
+  EXPECT_EQ(read_tcp_mem(), 0);
+}
+
+TEST(LinkCgroupAttach, SkbAndSockCreateCountPackets) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  ObjectPtr obj = load_object();
+  ASSERT_TRUE(obj);
+  LinkPtr egress(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_egress"), cg.fd()));
+  LinkPtr ingress(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_ingress"), cg.fd()));
+  LinkPtr create(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_sock_create"), cg.fd()));
+  ASSERT_TRUE(egress && ingress && create) << std::strerror(errno);
+  constexpr int kPackets = 5;
+  {
+    ScopedCgroupMove move(cg);
+    ASSERT_TRUE(move.ok()) << move.error();
+    Fd rx(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    Fd tx(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in a = loopback(0);
+    ASSERT_EQ(::bind(rx.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    sockaddr_in to = loopback(bound_port(rx.fd));
+    for (int i = 0; i < kPackets; ++i) {
+      ASSERT_EQ(::sendto(tx.fd, "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1);
+    }
+    char b;
+    for (int i = 0; i < kPackets; ++i) ASSERT_EQ(::recv(rx.fd, &b, 1, 0), 1);
+  }
+  EXPECT_GE(counter(obj.get(), kEgress), static_cast<__u64>(kPackets));
+  EXPECT_GE(counter(obj.get(), kIngress), static_cast<__u64>(kPackets));
+  EXPECT_GE(counter(obj.get(), kSockCreate), 2u);
+}
+
+// Whether cgroup attachments take mprog ordering (BPF_F_BEFORE/AFTER,
+// relative_fd/id, expected_revision): the kernel's bpf_attr then has a
+// "cgroup" struct inside link_create with "expected_revision".
+bool kernel_has_cgroup_ordering() {
+  const struct btf* b = kernel_btf();
+  if (b == nullptr) return false;
+  const __s32 id = btf__find_by_name_kind(b, "bpf_attr", BTF_KIND_UNION);
+  if (id <= 0) return false;
+  auto member_named = [&](const struct btf_type* t, const char* name) -> const struct btf_type* {
+    const struct btf_member* m = btf_members(t);
+    for (__u16 i = 0; i < btf_vlen(t); i++) {
+      if (std::strcmp(btf__name_by_offset(b, m[i].name_off), name) == 0) return btf__type_by_id(b, m[i].type);
+    }
+    return nullptr;
+  };
+  const struct btf_type* link_create = member_named(btf__type_by_id(b, static_cast<__u32>(id)), "link_create");
+  if (link_create == nullptr || !btf_is_composite(link_create)) return false;
+  // "cgroup" sits in one of link_create's unnamed unions.
+  const struct btf_member* m = btf_members(link_create);
+  for (__u16 i = 0; i < btf_vlen(link_create); i++) {
+    const struct btf_type* t = btf__type_by_id(b, m[i].type);
+    if (t == nullptr || !btf_is_composite(t) || btf__name_by_offset(b, m[i].name_off)[0] != '\0') continue;
+    const struct btf_type* cgroup = member_named(t, "cgroup");
+    if (cgroup != nullptr && btf_is_composite(cgroup) && member_named(cgroup, "expected_revision") != nullptr) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Without ordering the kernel refuses any flags on a cgroup link; the
+// message names the program and the cgroup.
+TEST(LinkCgroupAttach, OrderingWithoutKernelSupportFailsCleanly) {
+  BPFXX_REQUIRE_ROOT();
+  if (kernel_has_cgroup_ordering()) {
+    GTEST_SKIP() << "this kernel orders cgroup links (link_create.cgroup.expected_revision): the error path is for "
+                    "kernels without";
+  }
+  BPFXX_TEMP_CGROUP(cg);
+  ObjectPtr obj = load_object();
+  ASSERT_TRUE(obj);
+  LinkPtr a(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_egress"), cg.fd()));
+  ASSERT_TRUE(a) << std::strerror(errno);
+  LIBBPF_OPTS(bpf_cgroup_opts, opts, .flags = BPF_F_BEFORE | BPF_F_LINK,
+              .relative_fd = static_cast<__u32>(bpf_link__fd(a.get())));
+  FullPrintCapture cap;
+  errno = 0;
+  LinkPtr b(bpf_program__attach_cgroup_opts(must_find_program(obj.get(), "count_egress_second"), cg.fd(), &opts));
+  EXPECT_FALSE(b);
+  EXPECT_EQ(errno, EINVAL);
+  const std::string want = "prog 'count_egress_second': attaching to cgroup fd " + std::to_string(cg.fd());
+  EXPECT_NE(cap.text().find(want), std::string::npos) << cap.text();
+}
+
+TEST(LinkCgroupAttach, OptsOrderBeforeAnotherLink) {
+  BPFXX_REQUIRE_ROOT();
+  if (!kernel_has_cgroup_ordering()) {
+    GTEST_SKIP() << "kernel feature missing: ordered cgroup links (no link_create.cgroup.expected_revision in the "
+                    "kernel's bpf_attr)";
+  }
+  BPFXX_TEMP_CGROUP(cg);
+  ObjectPtr obj = load_object();
+  ASSERT_TRUE(obj);
+  bpf_program* first = must_find_program(obj.get(), "count_egress");
+  bpf_program* second = must_find_program(obj.get(), "count_egress_second");
+  LinkPtr a(bpf_program__attach_cgroup(first, cg.fd()));
+  ASSERT_TRUE(a) << std::strerror(errno);
+  // The second goes before the first, named by its link fd.
+  LIBBPF_OPTS(bpf_cgroup_opts, opts, .flags = BPF_F_BEFORE | BPF_F_LINK,
+              .relative_fd = static_cast<__u32>(bpf_link__fd(a.get())));
+  LinkPtr b(bpf_program__attach_cgroup_opts(second, cg.fd(), &opts));
+  ASSERT_TRUE(b) << std::strerror(errno);
+
+  __u32 ids[4] = {};
+  LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 4);
+  ASSERT_EQ(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_EGRESS, &q), 0);
+  ASSERT_EQ(q.count, 2u);
+  bpf_prog_info info{};
+  __u32 len = sizeof info;
+  ASSERT_EQ(bpf_prog_get_info_by_fd(bpf_program__fd(second), &info, &len), 0);
+  EXPECT_EQ(ids[0], info.id) << "expected the second program first";
+  EXPECT_GE(q.revision, 2u);
+
+  // A stale revision is refused.
+  LIBBPF_OPTS(bpf_cgroup_opts, stale, .expected_revision = 1);
+  errno = 0;
+  EXPECT_EQ(bpf_program__attach_cgroup_opts(first, cg.fd(), &stale), nullptr);
+  EXPECT_EQ(errno, ESTALE);
+
+  b.reset();
+  a.reset();
+  q.count = 4;
+  ASSERT_EQ(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_EGRESS, &q), 0);
+  EXPECT_EQ(q.count, 0u);
+}
+
+TEST(LinkCgroupAttach, ClearErrors) {
+  BPFXX_REQUIRE_ROOT();
+  ObjectPtr obj = open_prog_object(kObj);
+  ASSERT_TRUE(obj);
+  bpf_program* prog = must_find_program(obj.get(), "connect4_rewrite");
+  {
+    // Not loaded yet: refused with a message naming the program.
+    FullPrintCapture cap;
+    errno = 0;
+    EXPECT_EQ(bpf_program__attach_cgroup(prog, 0), nullptr);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_NE(cap.text().find("connect4_rewrite"), std::string::npos) << cap.text();
+  }
+  ASSERT_EQ(bpf_object__load(obj.get()), 0);
+  {
+    // Not a cgroup fd.
+    Fd f(::open("/proc/self/stat", O_RDONLY | O_CLOEXEC));
+    FullPrintCapture cap;
+    EXPECT_EQ(bpf_program__attach_cgroup(prog, f.fd), nullptr);
+    EXPECT_NE(errno, 0);
+    EXPECT_NE(cap.text().find("prog 'connect4_rewrite': attaching to cgroup fd"), std::string::npos) << cap.text();
+  }
+  LIBBPF_OPTS(bpf_cgroup_opts, both, .relative_fd = 3, .relative_id = 4);
+  EXPECT_EQ(bpf_program__attach_cgroup_opts(prog, 0, &both), nullptr);
+  EXPECT_EQ(errno, EINVAL);
+  EXPECT_EQ(bpf_program__attach_cgroup(nullptr, 0), nullptr);
+  EXPECT_EQ(errno, EINVAL);
+}
+
+}  // namespace
+}  // namespace bpfxx::test

@@ -1,0 +1,191 @@
+// uprobes through the libbpf API: on a function of this test binary found
+// by name (argument and return value seen by the programs), by raw file
+// offset with a cookie, on a libc function named by library, and
+// uprobe.multi. Each test proves the hits and that a destroyed link stops
+// them.
+#include "elf/elf_reader.h"
+#include "elf/func_offset.h"
+#include "object_support.h"
+#include "sys/features.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+// The probed functions: noinline and with a side effect the compiler
+// cannot drop, so each call really runs them.
+extern "C" {
+__attribute__((noinline)) int bpfxx_uprobe_target(int x) {
+  asm volatile("" ::: "memory");
+  return x * 3 + 1;
+}
+__attribute__((noinline)) int bpfxx_uprobe_multi_a(int x) {
+  asm volatile("" ::: "memory");
+  return x + 1;
+}
+__attribute__((noinline)) int bpfxx_uprobe_multi_b(int x) {
+  asm volatile("" ::: "memory");
+  return x + 2;
+}
+}
+
+namespace bpfxx::test {
+namespace {
+
+struct LinkDeleter {
+  void operator()(bpf_link* l) const { bpf_link__destroy(l); }
+};
+using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
+
+// The calls go through a volatile pointer, so they stay real calls.
+int call_target(int x) {
+  int (*volatile fn)(int) = bpfxx_uprobe_target;
+  return fn(x);
+}
+
+std::string self_exe() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return {};
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+class LinkUprobe : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    elf_ = prog_bytes("attach_probe");
+    obj_ = open_prog_object("attach_probe");
+    ASSERT_NE(obj_, nullptr);
+    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
+    // Only the uprobe programs: the kprobe ones belong to link_probe_test.
+    for (const char* name : {"on_openat", "on_openat_ret", "on_getppid", "on_openat_multi"}) {
+      bpf_program__set_autoload(must_find_program(obj_.get(), name), false);
+    }
+    if (!sys::has_feature(sys::Feature::UprobeMultiLink)) {
+      bpf_program__set_autoload(must_find_program(obj_.get(), "on_multi"), false);
+    }
+    ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  }
+
+  __u64 global(const char* name) { return read_initial<__u64>(obj_.get(), find_global(elf_, name)); }
+  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
+
+  std::vector<uint8_t> elf_;
+  ObjectPtr obj_;
+};
+
+TEST_F(LinkUprobe, EntryAndReturnOfATestFunctionByName) {
+  LIBBPF_OPTS(bpf_uprobe_opts, entry_opts, .bpf_cookie = 0x5150, .func_name = "bpfxx_uprobe_target");
+  LinkPtr entry(bpf_program__attach_uprobe_opts(prog("on_target_entry"), 0, "/proc/self/exe", 0, &entry_opts));
+  ASSERT_NE(entry, nullptr) << std::strerror(errno);
+  LIBBPF_OPTS(bpf_uprobe_opts, ret_opts, .retprobe = true, .func_name = "bpfxx_uprobe_target");
+  LinkPtr ret(bpf_program__attach_uprobe_opts(prog("on_target_return"), -1, self_exe().c_str(), 0, &ret_opts));
+  ASSERT_NE(ret, nullptr) << std::strerror(errno);
+
+  EXPECT_EQ(call_target(14), 43);
+  EXPECT_EQ(call_target(20), 61);
+  EXPECT_EQ(global("up_hits"), 2u);
+  EXPECT_EQ(global("up_arg"), 20u);
+  EXPECT_EQ(global("up_cookie"), 0x5150u);
+  EXPECT_EQ(global("uret_hits"), 2u);
+  EXPECT_EQ(global("uret_value"), 61u);
+
+  entry.reset();
+  ret.reset();
+  call_target(1);
+  EXPECT_EQ(global("up_hits"), 2u) << "the uprobe still fired after its link was destroyed";
+  EXPECT_EQ(global("uret_hits"), 2u);
+}
+
+TEST_F(LinkUprobe, ByFileOffsetTheResolverAgreesWith) {
+  // The offset an independent read of the symbol table gives, attached raw.
+  std::ifstream in(self_exe(), std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto elf = elf::Reader::open(bytes, "self");
+  ASSERT_TRUE(elf) << elf.message();
+  auto off = elf::func_file_offset(*elf, "bpfxx_uprobe_target");
+  ASSERT_TRUE(off) << off.message();
+  LinkPtr link(bpf_program__attach_uprobe(prog("on_target_entry"), false, 0, self_exe().c_str(), *off));
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  call_target(5);
+  EXPECT_EQ(global("up_hits"), 1u);
+  EXPECT_EQ(global("up_arg"), 5u);
+}
+
+TEST_F(LinkUprobe, LibcFunctionByLibraryNameThroughAutoAttach) {
+  LinkPtr link(bpf_program__attach(prog("on_libc_getpid")));
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  for (int i = 0; i < 4; i++) getpid();
+  EXPECT_GE(global("libc_hits"), 4u);
+  const __u64 hits = global("libc_hits");
+  link.reset();
+  getpid();
+  EXPECT_EQ(global("libc_hits"), hits);
+}
+
+TEST_F(LinkUprobe, LibcFunctionByNameExplicitly) {
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = "getpid");
+  LinkPtr link(bpf_program__attach_uprobe_opts(prog("on_libc_getpid"), 0, "libc.so.6", 0, &opts));
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  for (int i = 0; i < 3; i++) getpid();
+  EXPECT_EQ(global("libc_hits"), 3u);
+}
+
+TEST_F(LinkUprobe, UnknownFunctionAndLibraryAreNamed) {
+  FullPrintCapture capture;
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = "bpfxx_no_such_function");
+  EXPECT_EQ(bpf_program__attach_uprobe_opts(prog("on_target_entry"), 0, "/proc/self/exe", 0, &opts), nullptr);
+  EXPECT_EQ(errno, ENOENT);
+  EXPECT_NE(capture.text().find("prog 'on_target_entry'"), std::string::npos) << capture.text();
+  EXPECT_NE(capture.text().find("no function 'bpfxx_no_such_function'"), std::string::npos) << capture.text();
+  LIBBPF_OPTS(bpf_uprobe_opts, lib_opts, .func_name = "f");
+  EXPECT_EQ(bpf_program__attach_uprobe_opts(prog("on_target_entry"), 0, "libbpfxx_nowhere.so", 0, &lib_opts),
+            nullptr);
+  EXPECT_EQ(errno, ENOENT);
+  EXPECT_NE(capture.text().find("library 'libbpfxx_nowhere.so' not found"), std::string::npos) << capture.text();
+}
+
+TEST_F(LinkUprobe, MultiOnTwoFunctionsWithCookies) {
+  if (!sys::has_feature(sys::Feature::UprobeMultiLink)) {
+    GTEST_SKIP() << "kernel feature missing: " << sys::feature_description(sys::Feature::UprobeMultiLink);
+  }
+  const char* syms[] = {"bpfxx_uprobe_multi_a", "bpfxx_uprobe_multi_b"};
+  const __u64 cookies[] = {10, 200};
+  LIBBPF_OPTS(bpf_uprobe_multi_opts, opts, .syms = syms, .cookies = cookies, .cnt = 2);
+  LinkPtr link(bpf_program__attach_uprobe_multi(prog("on_multi"), getpid(), self_exe().c_str(), nullptr, &opts));
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  int (*volatile a)(int) = bpfxx_uprobe_multi_a;
+  int (*volatile b)(int) = bpfxx_uprobe_multi_b;
+  EXPECT_EQ(a(1) + b(1), 5);
+  EXPECT_EQ(global("multi_hits"), 2u);
+  EXPECT_EQ(global("multi_cookie_sum"), 210u);
+  link.reset();
+  a(1);
+  EXPECT_EQ(global("multi_hits"), 2u);
+}
+
+TEST_F(LinkUprobe, MultiByPattern) {
+  if (!sys::has_feature(sys::Feature::UprobeMultiLink)) {
+    GTEST_SKIP() << "kernel feature missing: " << sys::feature_description(sys::Feature::UprobeMultiLink);
+  }
+  LinkPtr link(bpf_program__attach_uprobe_multi(prog("on_multi"), -1, self_exe().c_str(), "bpfxx_uprobe_multi_?",
+                                                nullptr));
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  int (*volatile a)(int) = bpfxx_uprobe_multi_a;
+  int (*volatile b)(int) = bpfxx_uprobe_multi_b;
+  a(0);
+  b(0);
+  b(0);
+  EXPECT_EQ(global("multi_hits"), 3u);
+}
+
+}  // namespace
+}  // namespace bpfxx::test
