@@ -20,6 +20,7 @@ scripts/fuzz.sh 20
 cmake --preset default >/dev/null
 cmake --build --preset default -j "$jobs"
 if [ "$(id -u)" -eq 0 ]; then
+  scripts/install-deps.sh --vm
   ctest --preset vm
 else
   echo "test.sh: not root: the kernel matrix (ctest --preset vm) is skipped" >&2

@@ -57,7 +57,10 @@ case "$kernel" in
   *) echo "vm-test: unknown kernel '$kernel' (6.1 or 6.12)" >&2; exit 2 ;;
 esac
 
-"$repo/scripts/install-deps.sh" --vm
+# Both kernels' runs start together (ctest --preset vm): one apt-get at a
+# time, the other waits and then finds everything installed.
+mkdir -p "$cache"
+flock "$cache/install-deps.lock" "$repo/scripts/install-deps.sh" --vm
 
 log() { echo "vm-test[$kernel]: $*" >&2; }
 
@@ -67,7 +70,7 @@ resolve_package() {
   pkg=$(apt-cache depends "$meta" 2>/dev/null |
         awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
   if [ -z "$pkg" ]; then
-    apt-get update -qq >&2 || true
+    flock "$cache/install-deps.lock" apt-get update -qq >&2 || true
     pkg=$(apt-cache depends "$meta" 2>/dev/null |
           awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
   fi
