@@ -11,8 +11,12 @@ mount -t devtmpfs dev /dev
 for m in $(cat /modules.order); do insmod /modules/$m 2>/dev/null || echo "vm-init: insmod $m failed"; done
 
 run=""
+keep=""
 for arg in $(cat /proc/cmdline); do
-  case "$arg" in bpfxx.run=*) run=${arg#bpfxx.run=} ;; esac
+  case "$arg" in
+    bpfxx.run=*) run=${arg#bpfxx.run=} ;;
+    bpfxx.keep=*) keep=$(echo "${arg#bpfxx.keep=}" | tr ',' ' ') ;;
+  esac
 done
 
 finish() {
@@ -31,7 +35,14 @@ mount -t devtmpfs dev /mnt/dev
 mkdir -p /mnt/dev/pts /mnt/dev/shm 2>/dev/null
 mount -t devpts devpts /mnt/dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /mnt/dev/shm
+# A second view of the host root, taken before the tmpfs mounts hide parts
+# of it: directories of the run that live there are bound back in.
+mkdir -p /hostroot
+mount -o bind /mnt /hostroot
 for d in /tmp /run /var/tmp /root; do mount -t tmpfs tmpfs /mnt$d; done
+for k in $keep; do
+  mkdir -p "/mnt$k" && mount -o bind "/hostroot$k" "/mnt$k" || echo "vm-init: cannot keep $k"
+done
 mount -t bpf bpf /mnt/sys/fs/bpf
 mount -t tracefs tracefs /mnt/sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /mnt/sys/kernel/debug 2>/dev/null

@@ -159,7 +159,7 @@ prepare() {
 pkg=$(resolve_package)
 # The suffix changes when what prepare() builds changes, so an old cache
 # is rebuilt rather than used.
-dir="$cache/$pkg.v2"
+dir="$cache/$pkg.v3"
 mkdir -p "$cache"
 # Two runs preparing the same kernel at once would fight over the tree.
 exec 9>"$cache/$pkg.lock"
@@ -183,6 +183,18 @@ trap 'rm -f "$run_script" "$console"' EXIT
 # KVM only with real hardware virtualisation: a nested PVM host opens
 # /dev/kvm but cannot run stock kernels (emulation failures), and shows no
 # vmx/svm flag. qemu falls back to the next -accel if KVM fails to start.
+# The guest mounts tmpfs over /tmp, /run, /var/tmp and /root; host
+# directories there that the run needs (a checkout under /tmp) are bound
+# back in by their top-level names.
+keep=""
+for p in "$repo" "$PWD" "$1"; do
+  case "$p" in
+    /tmp/?*|/run/?*|/var/tmp/?*|/root/?*)
+      top=$(echo "$p" | awk -F/ '{ if ($2 == "var") print "/"$2"/"$3"/"$4; else print "/"$2"/"$3 }')
+      case ",$keep," in *",$top,"*) ;; *) keep="${keep:+$keep,}$top" ;; esac ;;
+  esac
+done
+
 accel=(-accel tcg,thread=multi)
 accel_name=tcg
 if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
@@ -196,7 +208,7 @@ timeout --foreground -k 10 "$timeout_s" \
   qemu-system-x86_64 "${accel[@]}" -cpu max -smp "$cpus" -m "$mem" \
     -nographic -no-reboot -nodefaults -serial stdio \
     -kernel "$(cat "$dir/boot-image")" -initrd "$dir/initramfs.cpio.gz" \
-    -append "console=ttyS0 panic=-1 quiet no_timer_check bpfxx.run=$run_script" \
+    -append "console=ttyS0 panic=-1 quiet no_timer_check bpfxx.run=$run_script${keep:+ bpfxx.keep=$keep}" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   2>&1 | tee "$console"
 qemu_rc=${PIPESTATUS[0]}
