@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include <dlfcn.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +55,76 @@ class Libbpf {
 
  private:
   void* handle_;
+};
+
+// A BPF object loaded by Debian's libbpf, for the buffer benchmarks: they
+// time consumers, not loaders, so the loader is the reference one.
+class LibbpfObject {
+ public:
+  LibbpfObject(const Libbpf& lib, const std::string& path)
+      : close_(lib.get("bpf_object__close", &bpf_object__close)),
+        next_map_(lib.get("bpf_object__next_map", &bpf_object__next_map)),
+        map_name_(lib.get("bpf_map__name", &bpf_map__name)),
+        map_fd_(lib.get("bpf_map__fd", &bpf_map__fd)),
+        max_entries_(lib.get("bpf_map__max_entries", &bpf_map__max_entries)),
+        find_program_(lib.get("bpf_object__find_program_by_name", &bpf_object__find_program_by_name)),
+        prog_fd_(lib.get("bpf_program__fd", &bpf_program__fd)) {
+    obj_ = lib.get("bpf_object__open_file", &bpf_object__open_file)(path.c_str(), nullptr);
+    if (obj_ == nullptr || lib.get("bpf_object__load", &bpf_object__load)(obj_) != 0) {
+      std::fprintf(stderr, "cannot load %s: %s\n", path.c_str(), std::strerror(errno));
+      std::exit(1);
+    }
+  }
+  ~LibbpfObject() {
+    if (bss_ != MAP_FAILED) munmap(bss_, bss_size_);
+    close_(obj_);
+  }
+  LibbpfObject(const LibbpfObject&) = delete;
+  LibbpfObject& operator=(const LibbpfObject&) = delete;
+
+  // The map whose name ends in `suffix` (".bss" matches "<obj>.bss").
+  bpf_map* map(const std::string& suffix) const {
+    for (bpf_map* m = next_map_(obj_, nullptr); m != nullptr; m = next_map_(obj_, m)) {
+      const std::string name = map_name_(m);
+      if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return m;
+    }
+    std::fprintf(stderr, "no map %s\n", suffix.c_str());
+    std::exit(1);
+  }
+  int map_fd(const std::string& name) const { return map_fd_(map(name)); }
+  uint32_t max_entries(const std::string& name) const { return max_entries_(map(name)); }
+  // A live mapping of the .bss map (the program's globals; Debian's
+  // libbpf 1.1 hands out a copy through bpf_map__initial_value).
+  void* bss() {
+    bss_size_ = static_cast<size_t>(getpagesize());
+    bss_ = mmap(nullptr, bss_size_, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd(".bss"), 0);
+    if (bss_ == MAP_FAILED) {
+      std::perror("mmap of .bss");
+      std::exit(1);
+    }
+    return bss_;
+  }
+  int prog_fd(const std::string& name) const {
+    bpf_program* p = find_program_(obj_, name.c_str());
+    if (p == nullptr) {
+      std::fprintf(stderr, "no program %s\n", name.c_str());
+      std::exit(1);
+    }
+    return prog_fd_(p);
+  }
+
+ private:
+  decltype(&bpf_object__close) close_;
+  decltype(&bpf_object__next_map) next_map_;
+  decltype(&bpf_map__name) map_name_;
+  decltype(&bpf_map__fd) map_fd_;
+  decltype(&bpf_map__max_entries) max_entries_;
+  decltype(&bpf_object__find_program_by_name) find_program_;
+  decltype(&bpf_program__fd) prog_fd_;
+  bpf_object* obj_ = nullptr;
+  void* bss_ = MAP_FAILED;
+  size_t bss_size_ = 0;
 };
 
 // Nanoseconds per operation: the best of `rounds` runs of `ops` calls, so
@@ -194,6 +265,14 @@ inline double cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+// This thread's CPU time in nanoseconds: the drain timings of the buffer
+// benchmarks leave out the time other processes held the CPU.
+inline double thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 class Stopwatch {
  public:
   Stopwatch() : wall0_(std::chrono::steady_clock::now()), cpu0_(cpu_ms()) {}
@@ -213,6 +292,22 @@ class Stopwatch {
 // between timed runs keeps one run's clean-up out of the next one's time.
 // The two libraries also take turns going first.
 inline void settle() { usleep(3000); }
+
+// The timing loop every side-by-side benchmark shares: `rounds` rounds in
+// which each contender runs once, the first one of a round rotating (with
+// two contenders: taking turns going first), so that neither always runs
+// on a cache or kernel state the other left behind. With `pause`, settle()
+// after every run. False as soon as a run fails (it says why).
+inline bool take_turns(int rounds, const std::vector<std::function<bool()>>& contenders, bool pause) {
+  const size_t n = contenders.size();
+  for (int round = 0; round < rounds; round++) {
+    for (size_t i = 0; i < n; i++) {
+      if (!contenders[(static_cast<size_t>(round) + i) % n]()) return false;
+      if (pause) settle();
+    }
+  }
+  return true;
+}
 
 inline double median(std::vector<double> v) {
   if (v.empty()) return 0;

@@ -122,37 +122,25 @@ int main(int argc, char** argv) {
   }
 
   Times open_x, open_l;
-  for (int i = 0; i < n * 4; i++) {
-    const bool ours_first = i % 2 == 0;
-    if (ours_first && !time_open(ours, file, open_x)) return 1;
-    if (!time_open(theirs, file, open_l)) return 1;
-    if (!ours_first && !time_open(ours, file, open_x)) return 1;
-  }
+  if (!take_turns(n * 4,
+                  {[&] { return time_open(ours, file, open_x); }, [&] { return time_open(theirs, file, open_l); }},
+                  false))
+    return 1;
 
   Times load_x, load_l;
-  for (int i = 0; i < n; i++) {
-    const bool ours_first = i % 2 == 0;
-    if (ours_loads && ours_first && !time_load(ours, file, load_x)) return 1;
-    settle();
-    if (!time_load(theirs, file, load_l)) return 1;
-    settle();
-    if (ours_loads && !ours_first && !time_load(ours, file, load_x)) return 1;
-    settle();
-  }
+  if (!take_turns(n, {[&] { return !ours_loads || time_load(ours, file, load_x); },
+                      [&] { return time_load(theirs, file, load_l); }},
+                  true))
+    return 1;
 
   Floor floor_x, floor_l;
   const bool ours_floor = ours_loads && capture_floor(ours, file, nullptr, floor_x);
   if (!capture_floor(theirs, file, nullptr, floor_l)) return 1;
   Times fl_x, fl_l;
-  for (int i = 0; i < n; i++) {
-    const bool ours_first = i % 2 == 0;
-    if (ours_floor && ours_first && !time_floor(floor_x, fl_x)) return 1;
-    settle();
-    if (!time_floor(floor_l, fl_l)) return 1;
-    settle();
-    if (ours_floor && !ours_first && !time_floor(floor_x, fl_x)) return 1;
-    settle();
-  }
+  if (!take_turns(n, {[&] { return !ours_floor || time_floor(floor_x, fl_x); },
+                      [&] { return time_floor(floor_l, fl_l); }},
+                  true))
+    return 1;
 
   const std::string open_what = "core: open (" + std::to_string(floor_l.progs.size()) + " progs, " +
                                 std::to_string(core_relo_count(file.bytes)) + " CO-RE relos)";

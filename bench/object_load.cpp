@@ -50,12 +50,10 @@ int main(int argc, char** argv) {
 
   // Open alone is cheap: many more rounds.
   Times open_x, open_l;
-  for (int i = 0; i < n * 8; i++) {
-    const bool ours_first = i % 2 == 0;
-    if (ours_first && !time_open(ours, bytes, open_x)) return 1;
-    if (!time_open(theirs, bytes, open_l)) return 1;
-    if (!ours_first && !time_open(ours, bytes, open_x)) return 1;
-  }
+  if (!take_turns(n * 8,
+                  {[&] { return time_open(ours, bytes, open_x); }, [&] { return time_open(theirs, bytes, open_l); }},
+                  false))
+    return 1;
 
   // One untimed load each first: feature probes and first-use caches.
   Times warm;
@@ -66,29 +64,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   Times load_x, load_l;
-  for (int i = 0; i < n; i++) {
-    const bool ours_first = i % 2 == 0;
-    if (ours_loads && ours_first && !time_load(ours, bytes, load_x)) return 1;
-    settle();
-    if (!time_load(theirs, bytes, load_l)) return 1;
-    settle();
-    if (ours_loads && !ours_first && !time_load(ours, bytes, load_x)) return 1;
-    settle();
-  }
+  if (!take_turns(n, {[&] { return !ours_loads || time_load(ours, bytes, load_x); },
+                      [&] { return time_load(theirs, bytes, load_l); }},
+                  true))
+    return 1;
 
   Floor floor_x, floor_l;
   const bool ours_floor = ours_loads && capture_floor(ours, bytes, kInnerMapName, floor_x);
   if (!capture_floor(theirs, bytes, kInnerMapName, floor_l)) return 1;
   Times fl_x, fl_l;
-  for (int i = 0; i < n; i++) {
-    const bool ours_first = i % 2 == 0;
-    if (ours_floor && ours_first && !time_floor(floor_x, fl_x)) return 1;
-    settle();
-    if (!time_floor(floor_l, fl_l)) return 1;
-    settle();
-    if (ours_floor && !ours_first && !time_floor(floor_x, fl_x)) return 1;
-    settle();
-  }
+  if (!take_turns(n, {[&] { return !ours_floor || time_floor(floor_x, fl_x); },
+                      [&] { return time_floor(floor_l, fl_l); }},
+                  true))
+    return 1;
 
   const std::string open_what = "object: open (" + std::to_string(floor_l.progs.size()) + " progs, " +
                                 std::to_string(floor_l.maps.size()) + " maps)";

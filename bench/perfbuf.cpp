@@ -2,17 +2,24 @@
 // libbpf in the same run: a BPF program run on CPU 0 fills that CPU's ring
 // (not timed), then one consumer drains it (timed). Contenders: a minimal
 // hand-written loop over the mmapped perf ring (the floor), libbpf's
-// perf_buffer__consume_buffer and ours. The two libraries' buffers both
-// claim the map's slot for CPU 0, which is pointed at the one in use.
+// perf_buffer__consume_buffer, ours, and the header-only batch reader
+// (bpfxx::PerfBufferReader: the visitor inlined, no indirect call per
+// record). The two libraries' buffers both claim the map's slot for CPU 0,
+// which is pointed at the one in use. Each round runs every contender once
+// (the first one rotating); the medians over the rounds are printed.
+//
+//   bench_perfbuf [ROUNDS]   (default 15; needs root)
 #include "bench_support.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpfxx/perf_buffer.hpp>
 
 #include <linux/perf_event.h>
 #include <sched.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -67,7 +74,12 @@ uint64_t raw_consume(void* base, size_t data_size) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 15;
+  if (rounds <= 0) {
+    std::fprintf(stderr, "usage: %s [ROUNDS]\n", argv[0]);
+    return 2;
+  }
   // Producer (test_run on CPU 0) and consumer on one CPU: the records are
   // in this core's cache, so the figures are the consumer's own cost, not
   // cache-line transfers between cores.
@@ -81,31 +93,17 @@ int main() {
   auto lib_free = lib.get("perf_buffer__free", &perf_buffer__free);
   auto lib_buffer_fd = lib.get("perf_buffer__buffer_fd", &perf_buffer__buffer_fd);
 
-  const std::string path = std::string(BPFXX_TEST_PROGS_DIR) + "/perfbuf_bench.bpf.o";
-  bpf_object* obj = bpf_object__open_file(path.c_str(), nullptr);
-  if (obj == nullptr || bpf_object__load(obj) != 0) {
-    std::fprintf(stderr, "cannot load %s: %s\n", path.c_str(), std::strerror(errno));
-    return 1;
-  }
-  bpf_map* bss = nullptr;
-  bpf_map* m;
-  bpf_object__for_each_map(m, obj) {
-    const std::string name = bpf_map__name(m);
-    if (name.size() >= 4 && name.compare(name.size() - 4, 4, ".bss") == 0) bss = m;
-  }
-  size_t bss_size = 0;
-  auto* ctl = static_cast<volatile Control*>(bss != nullptr ? bpf_map__initial_value(bss, &bss_size) : nullptr);
-  if (ctl == nullptr) {
-    std::fprintf(stderr, "no .bss mapping\n");
-    return 1;
-  }
-  const int map_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "events"));
+  bench::LibbpfObject obj(lib, std::string(BPFXX_TEST_PROGS_DIR) + "/perfbuf_bench.bpf.o");
+  auto* ctl = static_cast<volatile Control*>(obj.bss());
+  const int map_fd = obj.map_fd("events");
   const size_t data_size = kPages * static_cast<size_t>(getpagesize());
 
-  std::printf("perf buffer: user-space ns per record (best of 9 fills of half a %zu KiB CPU ring)\n",
-              data_size / 1024);
+  std::printf("perf buffer: user-space ns per record, medians of %d rounds (fills of half a %zu KiB CPU ring)\n",
+              rounds, data_size / 1024);
+  std::printf("%-9s %8s %8s %8s %8s   %s\n", "record", "floor", "libbpf", "bpfxx", "batch",
+              "bpfxx/libbpf batch/libbpf batch/floor");
   for (int size : {16, 64, 512}) {
-    bpf_program* prog = bpf_object__find_program_by_name(obj, ("send" + std::to_string(size)).c_str());
+    const int prog_fd = obj.prog_fd("send" + std::to_string(size));
     const uint64_t footprint = (8 + 4 + static_cast<uint64_t>(size) + 7) & ~uint64_t{7};
     const uint64_t per_fill = data_size / 2 / footprint;
     auto fill = [&] {
@@ -113,18 +111,11 @@ int main() {
         const uint64_t now = left < 1024 ? left : 1024;
         ctl->count = now;
         LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = 0);
-        if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) != 0 || ctl->failures != 0) {
+        if (bpf_prog_test_run_opts(prog_fd, &opts) != 0 || ctl->failures != 0) {
           std::fprintf(stderr, "fill failed\n");
           std::exit(1);
         }
         left -= now;
-      }
-    };
-    auto check = [&](uint64_t got) {
-      if (got != per_fill || g_lost != 0) {
-        std::fprintf(stderr, "consumed %llu of %llu records, %llu lost\n", static_cast<unsigned long long>(got),
-                     static_cast<unsigned long long>(per_fill), static_cast<unsigned long long>(g_lost));
-        std::exit(1);
       }
     };
     // Both libraries' buffers live through all rounds (a fresh perf
@@ -135,6 +126,11 @@ int main() {
     perf_buffer* ours = perf_buffer__new(map_fd, kPages, sample_cb, lost_cb, nullptr, nullptr);
     if (theirs == nullptr || ours == nullptr) {
       std::fprintf(stderr, "perf_buffer__new failed\n");
+      return 1;
+    }
+    auto reader = bpfxx::PerfBufferReader::open(ours);
+    if (!reader) {
+      std::fprintf(stderr, "PerfBufferReader::open: %s\n", reader.message().c_str());
       return 1;
     }
     const int their_fd = lib_buffer_fd(theirs, 0), our_fd = perf_buffer__buffer_fd(ours, 0);
@@ -148,36 +144,63 @@ int main() {
     void* base = nullptr;
     size_t buf_size = 0;
     perf_buffer__buffer(ours, 0, &base, &buf_size);
-    double floor_ns = 1e300, lib_ns = 1e300, our_ns = 1e300;
-    auto timed = [&](double& best, const std::function<uint64_t()>& drain) {
+    std::vector<double> floor_ns, lib_ns, our_ns, batch_ns;
+    // One fill of the selected event's ring, drained and timed.
+    auto timed = [&](int fd, std::vector<double>& out, const std::function<uint64_t()>& drain) {
+      select(fd);
       fill();
-      const auto t0 = std::chrono::steady_clock::now();
+      const double t0 = bench::thread_cpu_ns();
       const uint64_t got = drain();
-      const auto t1 = std::chrono::steady_clock::now();
-      check(got);
-      best = std::min(best, std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(got));
+      const double t1 = bench::thread_cpu_ns();
+      if (got != per_fill || g_lost != 0) {
+        std::fprintf(stderr, "consumed %llu of %llu records, %llu lost\n", static_cast<unsigned long long>(got),
+                     static_cast<unsigned long long>(per_fill), static_cast<unsigned long long>(g_lost));
+        return false;
+      }
+      out.push_back((t1 - t0) / static_cast<double>(got));
+      return true;
     };
-    for (int round = 0; round < 9; ++round) {
-      select(their_fd);
-      timed(lib_ns, [&] {
-        const uint64_t before = g_seen;
-        lib_consume_buffer(theirs, 0);
-        return g_seen - before;
-      });
-      select(our_fd);
-      timed(our_ns, [&] {
-        const uint64_t before = g_seen;
-        perf_buffer__consume_buffer(ours, 0);
-        return g_seen - before;
-      });
-      timed(floor_ns, [&] { return raw_consume(base, buf_size); });
-    }
+    const std::vector<std::function<bool()>> contenders = {
+        [&] { return timed(our_fd, floor_ns, [&] { return raw_consume(base, buf_size); }); },
+        [&] {
+          return timed(their_fd, lib_ns, [&] {
+            const uint64_t before = g_seen;
+            lib_consume_buffer(theirs, 0);
+            return g_seen - before;
+          });
+        },
+        [&] {
+          return timed(our_fd, our_ns, [&] {
+            const uint64_t before = g_seen;
+            perf_buffer__consume_buffer(ours, 0);
+            return g_seen - before;
+          });
+        },
+        [&] {
+          return timed(our_fd, batch_ns, [&] {
+            const int64_t got = reader->consume_buffer(
+                0, [](const void* data, uint32_t len) { g_sink += *static_cast<const uint64_t*>(data) + len; },
+                [](uint64_t lost) { g_lost += lost; });
+            return got < 0 ? 0 : static_cast<uint64_t>(got);
+          });
+        }
+    };
+    // One untimed round first: the first touch of each ring's pages and
+    // the callbacks' code must not land in a timed drain.
+    bool ok = bench::take_turns(1, contenders, false);
+    floor_ns.clear();
+    lib_ns.clear();
+    our_ns.clear();
+    batch_ns.clear();
+    ok = ok && bench::take_turns(rounds, contenders, false);
     lib_free(theirs);
     perf_buffer__free(ours);
-    std::printf("%4d-byte records: floor %6.2f   libbpf %6.2f   bpfxx %6.2f ns/record (bpfxx/libbpf %.2fx)\n", size,
-                floor_ns, lib_ns, our_ns, our_ns / lib_ns);
+    if (!ok) return 1;
+    const double fl = bench::median(floor_ns), lb = bench::median(lib_ns), ox = bench::median(our_ns),
+                 bt = bench::median(batch_ns);
+    std::printf("%4d B    %8.2f %8.2f %8.2f %8.2f   %11.2fx %11.2fx %10.2fx\n", size, fl, lb, ox, bt, ox / lb,
+                bt / lb, bt / fl);
   }
   std::printf("records lost: %llu\n", static_cast<unsigned long long>(g_lost + ctl->failures));
-  bpf_object__close(obj);
   return g_sink == 42 ? 2 : 0;
 }

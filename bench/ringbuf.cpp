@@ -1,19 +1,24 @@
 // BPF ring buffer consumption, user-space cost per record, beside Debian's
 // libbpf in the same run: a BPF program fills the ring (not timed), then
 // one consumer drains it (timed). Contenders: a minimal hand-written loop
-// over the mmapped ring (the floor), libbpf's ring_buffer__consume, ours,
-// and our inline C++ batch consumer (ring::consume_with) with no indirect
-// call per record. Every callback reads the record's first word.
+// over the mmapped ring (the floor, one consumer_pos store per record like
+// libbpf), libbpf's ring_buffer__consume, ours, and the header-only batch
+// reader (bpfxx::RingBufferReader: the visitor inlined, no indirect call
+// per record, one consumer_pos store per batch). Every consumer reads the
+// record's first word. Each round runs every contender once (the first one
+// rotating); the medians over the rounds are printed.
+//
+//   bench_ringbuf [ROUNDS]   (default 15; needs root)
 #include "bench_support.h"
-
-#include "buffers/ring_buffer.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpfxx/ring_buffer.hpp>
 
 #include <sys/mman.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -82,32 +87,21 @@ struct RawRing {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 15;
+  if (rounds <= 0) {
+    std::fprintf(stderr, "usage: %s [ROUNDS]\n", argv[0]);
+    return 2;
+  }
   bench::Libbpf lib;
   auto lib_new = lib.get("ring_buffer__new", &ring_buffer__new);
   auto lib_consume = lib.get("ring_buffer__consume", &ring_buffer__consume);
   auto lib_free = lib.get("ring_buffer__free", &ring_buffer__free);
 
-  const std::string path = std::string(BPFXX_TEST_PROGS_DIR) + "/ringbuf_bench.bpf.o";
-  bpf_object* obj = bpf_object__open_file(path.c_str(), nullptr);
-  if (obj == nullptr || bpf_object__load(obj) != 0) {
-    std::fprintf(stderr, "cannot load %s: %s\n", path.c_str(), std::strerror(errno));
-    return 1;
-  }
-  bpf_map* bss = nullptr;
-  bpf_map* m;
-  bpf_object__for_each_map(m, obj) {
-    const std::string name = bpf_map__name(m);
-    if (name.size() >= 4 && name.compare(name.size() - 4, 4, ".bss") == 0) bss = m;
-  }
-  size_t bss_size = 0;
-  auto* ctl = static_cast<volatile Control*>(bss != nullptr ? bpf_map__initial_value(bss, &bss_size) : nullptr);
-  if (ctl == nullptr) {
-    std::fprintf(stderr, "no .bss mapping\n");
-    return 1;
-  }
-  const int map_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "rb"));
-  const size_t ring_size = bpf_map__max_entries(bpf_object__find_map_by_name(obj, "rb"));
+  bench::LibbpfObject obj(lib, std::string(BPFXX_TEST_PROGS_DIR) + "/ringbuf_bench.bpf.o");
+  auto* ctl = static_cast<volatile Control*>(obj.bss());
+  const int map_fd = obj.map_fd("rb");
+  const size_t ring_size = obj.max_entries("rb");
 
   ring_buffer* ours = ring_buffer__new(map_fd, sample_cb, nullptr, nullptr);
   ring_buffer* theirs = lib_new(map_fd, sample_cb, nullptr, nullptr);
@@ -115,56 +109,72 @@ int main() {
     std::fprintf(stderr, "ring_buffer__new failed\n");
     return 1;
   }
-  ring* our_ring = ring_buffer__ring(ours, 0);
+  auto reader = bpfxx::RingBufferReader::open(ours);
+  if (!reader) {
+    std::fprintf(stderr, "RingBufferReader::open: %s\n", reader.message().c_str());
+    return 1;
+  }
   RawRing raw(map_fd, ring_size);
 
-  std::printf("ring buffer: user-space ns per record (best of 9 fills of half the %zu KiB ring)\n",
-              ring_size / 1024);
+  std::printf("ring buffer: user-space ns per record, medians of %d rounds (fills of half the %zu KiB ring)\n",
+              rounds, ring_size / 1024);
+  std::printf("%-9s %8s %8s %8s %8s   %s\n", "record", "floor", "libbpf", "bpfxx", "batch",
+              "bpfxx/libbpf bpfxx/floor batch/floor batch/bpfxx");
   for (int size : {16, 64, 512}) {
-    bpf_program* prog = bpf_object__find_program_by_name(obj, ("emit" + std::to_string(size)).c_str());
+    const int prog_fd = obj.prog_fd("emit" + std::to_string(size));
     const uint64_t footprint = (static_cast<uint64_t>(size) + 8 + 7) & ~uint64_t{7};
     const uint64_t per_fill = ring_size / 2 / footprint;
     auto fill = [&] {
       ctl->count = per_fill;
       LIBBPF_OPTS(bpf_test_run_opts, opts);
-      if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) != 0 || ctl->failures != 0) {
+      if (bpf_prog_test_run_opts(prog_fd, &opts) != 0 || ctl->failures != 0) {
         std::fprintf(stderr, "fill failed\n");
         std::exit(1);
       }
     };
-    // Time one drain of a fresh fill; checks that every record arrived.
-    auto time_drain = [&](const std::function<uint64_t()>& drain) {
-      double best = 1e300;
-      for (int round = 0; round < 9; ++round) {
-        fill();
-        const auto t0 = std::chrono::steady_clock::now();
-        const uint64_t got = drain();
-        const auto t1 = std::chrono::steady_clock::now();
-        if (got != per_fill) {
-          std::fprintf(stderr, "consumed %llu of %llu records\n", static_cast<unsigned long long>(got),
-                       static_cast<unsigned long long>(per_fill));
-          std::exit(1);
-        }
-        best = std::min(best, std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(got));
+    // One drain of a fresh fill, timed; checks that every record arrived.
+    auto timed = [&](std::vector<double>& out, const std::function<uint64_t()>& drain) {
+      fill();
+      const double t0 = bench::thread_cpu_ns();
+      const uint64_t got = drain();
+      const double t1 = bench::thread_cpu_ns();
+      if (got != per_fill) {
+        std::fprintf(stderr, "consumed %llu of %llu records\n", static_cast<unsigned long long>(got),
+                     static_cast<unsigned long long>(per_fill));
+        return false;
       }
-      return best;
+      out.push_back((t1 - t0) / static_cast<double>(got));
+      return true;
     };
-    const double floor_ns = time_drain([&] { return raw.consume(); });
-    const double lib_ns = time_drain([&] { return static_cast<uint64_t>(lib_consume(theirs)); });
-    const double our_ns = time_drain([&] { return static_cast<uint64_t>(ring_buffer__consume(ours)); });
-    const double batch_ns = time_drain([&] {
-      return static_cast<uint64_t>(our_ring->consume_with(UINT64_MAX, [](void* data, size_t len) {
-        g_sink += *static_cast<const uint64_t*>(data) + len;
-        return 0;
-      }));
-    });
-    std::printf("%4d-byte records: floor %6.2f   libbpf %6.2f   bpfxx %6.2f (%.2fx libbpf, %+.1f%% vs floor)"
-                "   bpfxx C++ batch %6.2f ns/record\n",
-                size, floor_ns, lib_ns, our_ns, lib_ns / our_ns, (our_ns / floor_ns - 1) * 100, batch_ns);
+    std::vector<double> floor_ns, lib_ns, our_ns, batch_ns;
+    const std::vector<std::function<bool()>> contenders = {
+        [&] { return timed(floor_ns, [&] { return raw.consume(); }); },
+        [&] { return timed(lib_ns, [&] { return static_cast<uint64_t>(lib_consume(theirs)); }); },
+        [&] { return timed(our_ns, [&] { return static_cast<uint64_t>(ring_buffer__consume(ours)); }); },
+        [&] {
+          return timed(batch_ns, [&] {
+            const int64_t got = reader->consume(
+                [](const void* data, size_t len) { g_sink += *static_cast<const uint64_t*>(data) + len; });
+            return got < 0 ? 0 : static_cast<uint64_t>(got);
+          });
+        }
+    };
+    // One untimed round first: the first touch of each ring's pages and
+    // the callbacks' code must not land in a timed drain.
+    bool ok = bench::take_turns(1, contenders, false);
+    floor_ns.clear();
+    lib_ns.clear();
+    our_ns.clear();
+    batch_ns.clear();
+    ok = ok && bench::take_turns(rounds, contenders, false);
+    if (!ok) return 1;
+    const double fl = bench::median(floor_ns), lb = bench::median(lib_ns), ox = bench::median(our_ns),
+                 bt = bench::median(batch_ns);
+    std::printf("%4d B    %8.2f %8.2f %8.2f %8.2f   %11.2fx %10.2fx %10.2fx %10.2fx\n", size, fl, lb, ox, bt,
+                ox / lb, ox / fl, bt / fl, bt / ox);
   }
   std::printf("records lost: %llu\n", static_cast<unsigned long long>(ctl->failures));
   lib_free(theirs);
   ring_buffer__free(ours);
-  bpf_object__close(obj);
   return g_sink == 42 ? 2 : 0;  // keeps g_sink alive
 }

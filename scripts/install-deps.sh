@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   clang-19 llvm-19 libbpf-dev libclang-rt-14-dev bpftool
   iproute2 procps
+  systemtap-sdt-dev
 )
 if [ "${1:-}" = "--vm" ]; then
   packages+=(qemu-system-x86 busybox-static cpio kmod zstd xz-utils)

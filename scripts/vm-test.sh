@@ -173,7 +173,8 @@ run_script=$(mktemp "$cache/run.XXXXXX.sh")
 console=$(mktemp "$cache/console.XXXXXX.log")
 trap 'rm -f "$run_script" "$console"' EXIT
 {
-  echo "cd $(printf '%q' "$PWD")"
+  # A directory the guest cannot see must fail the run, not run it elsewhere.
+  echo "cd $(printf '%q' "$PWD") || exit 126"
   printf 'export PATH=%q\n' "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   printf 'export BPFXX_VM_KERNEL=%q\n' "$kernel"
   printf '%q ' "$@"
@@ -187,13 +188,18 @@ trap 'rm -f "$run_script" "$console"' EXIT
 # directories there that the run needs (a checkout under /tmp) are bound
 # back in by their top-level names.
 keep=""
-for p in "$repo" "$PWD" "$1"; do
+for p in "$repo" "$PWD" "$1" "$cache"; do
   case "$p" in
     /tmp/?*|/run/?*|/var/tmp/?*|/root/?*)
       top=$(echo "$p" | awk -F/ '{ if ($2 == "var") print "/"$2"/"$3"/"$4; else print "/"$2"/"$3 }')
       case ",$keep," in *",$top,"*) ;; *) keep="${keep:+$keep,}$top" ;; esac ;;
   esac
 done
+
+# Paths travel on the kernel command line, split at whitespace in the guest.
+case "$run_script$keep" in
+  *[[:space:]]*) log "paths with whitespace cannot be passed to the guest: $run_script $keep"; exit 2 ;;
+esac
 
 accel=(-accel tcg,thread=multi)
 accel_name=tcg

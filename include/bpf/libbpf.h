@@ -1713,6 +1713,70 @@ LIBBPF_API struct bpf_link *
 bpf_program__attach_uprobe_multi(const struct bpf_program *prog, pid_t pid, const char *binary_path,
 				 const char *func_pattern, const struct bpf_uprobe_multi_opts *opts);
 
+/** @brief Options of **bpf_program__attach_usdt()**. */
+struct bpf_usdt_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** value bpf_usdt_cookie() of <bpf/usdt.bpf.h> returns to the program
+	 *  (the BPF cookie itself is used for the probe's argument spec) */
+	__u64 usdt_cookie;
+	size_t :0;
+};
+#define bpf_usdt_opts__last_field usdt_cookie
+BPFXX_OPTS_KNOWN_SIZE_(bpf_usdt_opts)
+
+/**
+ * @brief **bpf_program__attach_usdt()** attaches a program to every site
+ * of a USDT probe (a SystemTap SDT note in .note.stapsdt) of an executable
+ * or shared library. The program must include <bpf/usdt.bpf.h>: the
+ * probe's argument specs go into that header's maps, so BPF_USDT() and
+ * bpf_usdt_arg() see the argument values. Probe semaphores are counted up
+ * while the link exists. One uprobe.multi link covers all sites when the
+ * program is loaded as uprobe.multi, else one uprobe per site.
+ * @param prog a loaded usdt program
+ * @param pid process to trace; 0 for this one, -1 for all
+ * @param binary_path the file (a bare library name is looked up as by
+ * **bpf_program__attach_uprobe()**)
+ * @param usdt_provider the probe's provider
+ * @param usdt_name the probe's name
+ * @param opts options; may be NULL
+ * @return the link, or NULL with errno set (ENOENT: no such probe; ESRCH:
+ * the object lacks usdt.bpf.h's maps; E2BIG: no free spec slot)
+ */
+LIBBPF_API struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, pid_t pid,
+						    const char *binary_path, const char *usdt_provider,
+						    const char *usdt_name, const struct bpf_usdt_opts *opts);
+
+/** @brief Options of **bpf_program__attach_tracing_multi()**. */
+struct bpf_tracing_multi_opts {
+	/** size of this struct, set by LIBBPF_OPTS() */
+	size_t sz;
+	/** BTF ids of the kernel functions (instead of a pattern) */
+	const __u32 *ids;
+	/** one value per function for bpf_get_attach_cookie(); may be NULL */
+	const __u64 *cookies;
+	/** number of entries of ids (and cookies) */
+	size_t cnt;
+	size_t :0;
+};
+#define bpf_tracing_multi_opts__last_field cnt
+BPFXX_OPTS_KNOWN_SIZE_(bpf_tracing_multi_opts)
+
+/**
+ * @brief **bpf_program__attach_tracing_multi()** attaches a fentry.multi,
+ * fexit.multi or fsession.multi program to many kernel functions in one
+ * link (BPF_LINK_TYPE_TRACING_MULTI), named by a glob over vmlinux BTF
+ * function names ("module:pattern" for a module's) or by BTF ids.
+ * @param prog a loaded multi-function tracing program
+ * @param pattern glob ('*', '?'); NULL when @p opts lists ids
+ * @param opts options; may be NULL with a pattern
+ * @return the link, or NULL with errno set (ENOENT: nothing matches;
+ * EOPNOTSUPP: the kernel has no tracing multi links)
+ */
+LIBBPF_API struct bpf_link *
+bpf_program__attach_tracing_multi(const struct bpf_program *prog, const char *pattern,
+				  const struct bpf_tracing_multi_opts *opts);
+
 /** @brief Options of **bpf_program__attach_tracepoint_opts()**. */
 struct bpf_tracepoint_opts {
 	/** size of this struct, set by LIBBPF_OPTS() */
@@ -2282,7 +2346,11 @@ LIBBPF_API struct ring_buffer *ring_buffer__new(int map_fd, ring_buffer_sample_f
 
 /**
  * @brief **ring_buffer__free()** unmaps every ring and frees the manager.
- * Must not race with a call using it (poll from another thread included).
+ * Must not race with a call using it (poll from another thread included):
+ * stop a polling thread and join it first. It notices a stop flag when
+ * its poll times out, or wakes at once when an eventfd added to
+ * ring_buffer__epoll_fd() (with a data.u64 tag no ring uses, such as
+ * UINT64_MAX: bpfxx skips events it did not register) is written.
  * @param rb the manager, or NULL
  */
 LIBBPF_API void ring_buffer__free(struct ring_buffer *rb);
@@ -2461,6 +2529,9 @@ LIBBPF_API void user_ring_buffer__discard(struct user_ring_buffer *rb, void *sam
 
 /**
  * @brief **user_ring_buffer__free()** unmaps the ring and frees the producer.
+ * Must not race with a call using it (a reserve_blocking waiting on
+ * another thread included); records reserved and not yet submitted are
+ * left busy, which stops the BPF side's draining at them.
  * @param rb the producer, or NULL
  */
 LIBBPF_API void user_ring_buffer__free(struct user_ring_buffer *rb);
@@ -2573,7 +2644,10 @@ LIBBPF_API struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt,
 
 /**
  * @brief **perf_buffer__free()** removes the events from the map, closes
- * them and frees the manager. Must not race with a call using it.
+ * them and frees the manager. Must not race with a call using it (poll
+ * from another thread included): stop a polling thread and join it first,
+ * through a poll timeout and a flag, or an eventfd added to
+ * perf_buffer__epoll_fd() with an unused data.u64 tag (UINT64_MAX).
  * @param pb the manager, or NULL
  */
 LIBBPF_API void perf_buffer__free(struct perf_buffer *pb);
@@ -2640,6 +2714,155 @@ LIBBPF_API int perf_buffer__buffer_fd(const struct perf_buffer *pb, size_t buf_i
  */
 LIBBPF_API int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf,
 				   size_t *buf_size);
+
+/* ======================================================================
+ * Skeleton runtime (bpf_object__*_skeleton, bpf_object__*_subskeleton).
+ *
+ * A generated skeleton header (`bpfxx gen skeleton`, `bpftool gen
+ * skeleton`) describes its object with the structs below and drives its
+ * life cycle through these functions. The structs keep libbpf's layout.
+ * The arrays of maps, programs and variables are walked with the element
+ * size the generator wrote (map_skel_sz, prog_skel_sz, var_skel_sz), not
+ * with sizeof(): a skeleton from an older generator has smaller map
+ * entries (no link member) and still works; members beyond the given size
+ * are never touched.
+ * ====================================================================== */
+
+/** One map of a skeleton. The first three members are all older skeletons
+ * have (map_skel_sz 24 on 64-bit hosts); link came later, for struct_ops
+ * maps (map_skel_sz 32). */
+struct bpf_map_skeleton {
+	const char *name;        /**< the map's name (bpf_map__name()) */
+	struct bpf_map **map;    /**< receives the map at open */
+	void **mmaped;           /**< receives the global data; may be NULL */
+	struct bpf_link **link;  /**< struct_ops maps: receives the attach link */
+};
+
+/** One program of a skeleton. */
+struct bpf_prog_skeleton {
+	const char *name;          /**< the program's name */
+	struct bpf_program **prog; /**< receives the program at open */
+	struct bpf_link **link;    /**< receives the link of skeleton attach */
+};
+
+/** A whole skeleton: the object's bytes and its maps and programs. */
+struct bpf_object_skeleton {
+	size_t sz; /**< sizeof(struct bpf_object_skeleton) of the generator */
+
+	const char *name;  /**< the object's name */
+	const void *data;  /**< the ELF object's bytes */
+	size_t data_sz;    /**< their size */
+
+	struct bpf_object **obj; /**< receives the opened object */
+
+	int map_cnt;                     /**< entries in maps */
+	int map_skel_sz;                 /**< size of one entry of maps */
+	struct bpf_map_skeleton *maps;   /**< malloc()ed; freed by destroy */
+
+	int prog_cnt;                    /**< entries in progs */
+	int prog_skel_sz;                /**< size of one entry of progs */
+	struct bpf_prog_skeleton *progs; /**< malloc()ed; freed by destroy */
+};
+
+/**
+ * @brief **bpf_object__open_skeleton()** opens the object embedded in a
+ * skeleton and fills its pointers: *obj, every map and program, and the
+ * global data pointers (the data sections' initial values, which may be
+ * changed until load; the .kconfig pointer stays unset until load).
+ * @param s the skeleton
+ * @param opts open options, as for **bpf_object__open_mem()**; the object
+ * is named after the skeleton unless opts names it
+ * @return 0; -EINVAL for a malformed skeleton; -ESRCH when a map or program
+ * the skeleton lists is not in the object; negative error code of the open
+ * otherwise. On failure after the open, *obj is set, so that
+ * **bpf_object__destroy_skeleton()** closes it.
+ */
+LIBBPF_API int bpf_object__open_skeleton(struct bpf_object_skeleton *s,
+					 const struct bpf_object_open_opts *opts);
+
+/**
+ * @brief **bpf_object__load_skeleton()** loads the skeleton's object and
+ * points every global data pointer at the map's live memory: the same
+ * address as before load where the map can be memory-mapped (.rodata and
+ * .kconfig read-only from now on), the arena's globals inside the mapped
+ * arena.
+ * @param s the skeleton, opened
+ * @return 0; negative error code of the load
+ */
+LIBBPF_API int bpf_object__load_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * @brief **bpf_object__attach_skeleton()** attaches every program that is
+ * loaded and auto-attachable from its section, storing each link in the
+ * program's link slot, then registers every auto-attached struct_ops map
+ * whose skeleton entry has a link member. Programs whose section names no
+ * target, and programs or maps whose link slot already holds a link, are
+ * left as they are.
+ * @param s the skeleton, loaded
+ * @return 0; negative error code of the first attach that failed (links
+ * made before it stay in their slots: detach or destroy removes them)
+ */
+LIBBPF_API int bpf_object__attach_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * @brief **bpf_object__detach_skeleton()** destroys every link in the
+ * skeleton's program and map link slots and clears the slots.
+ * @param s the skeleton; NULL does nothing
+ */
+LIBBPF_API void bpf_object__detach_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * @brief **bpf_object__destroy_skeleton()** detaches, closes the object,
+ * and frees the skeleton: its maps and progs arrays and @p s itself
+ * (all three must come from malloc(), as generated code allocates them).
+ * @param s the skeleton; NULL does nothing
+ */
+LIBBPF_API void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s);
+
+/** One global variable of a subskeleton. */
+struct bpf_var_skeleton {
+	const char *name;     /**< the variable's name */
+	struct bpf_map **map; /**< the data map holding it (a maps entry's slot) */
+	void **addr;          /**< receives the variable's address */
+};
+
+/** A subskeleton: maps, programs and variables of a library object, found
+ * by name in an object that was linked from it and is already open. */
+struct bpf_object_subskeleton {
+	size_t sz; /**< sizeof(struct bpf_object_subskeleton) of the generator */
+
+	const struct bpf_object *obj; /**< the open object */
+
+	int map_cnt;                     /**< entries in maps */
+	int map_skel_sz;                 /**< size of one entry of maps */
+	struct bpf_map_skeleton *maps;   /**< malloc()ed; freed by destroy */
+
+	int prog_cnt;                    /**< entries in progs */
+	int prog_skel_sz;                /**< size of one entry of progs */
+	struct bpf_prog_skeleton *progs; /**< malloc()ed; freed by destroy */
+
+	int var_cnt;                     /**< entries in vars */
+	int var_skel_sz;                 /**< size of one entry of vars */
+	struct bpf_var_skeleton *vars;   /**< malloc()ed; freed by destroy */
+};
+
+/**
+ * @brief **bpf_object__open_subskeleton()** fills a subskeleton from its
+ * open object: maps, programs, data pointers, and the address of every
+ * variable inside its map's data. The addresses stay valid across the
+ * object's load (global data keeps its address).
+ * @param s the subskeleton, with obj set
+ * @return 0; -EINVAL for a malformed subskeleton or an object without BTF;
+ * -ESRCH when a map, program or variable is not in the object
+ */
+LIBBPF_API int bpf_object__open_subskeleton(struct bpf_object_subskeleton *s);
+
+/**
+ * @brief **bpf_object__destroy_subskeleton()** frees a subskeleton: its
+ * three arrays and @p s itself. The object stays open (it is the caller's).
+ * @param s the subskeleton; NULL does nothing
+ */
+LIBBPF_API void bpf_object__destroy_subskeleton(struct bpf_object_subskeleton *s);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -66,8 +66,16 @@ Result<bpf_map_info> map_info(int map_fd) {
 }
 
 Result<UniqueFd> new_epoll() {
-  const int fd = ::epoll_create1(EPOLL_CLOEXEC);
-  if (fd < 0) return fail(errno, std::string("epoll_create1 failed: ") + std::strerror(errno));
+  const int fd = sys::kernel().epoll_create();
+  if (fd < 0) return fail(-fd, std::string("epoll_create1 failed: ") + std::strerror(-fd));
+  return UniqueFd(fd);
+}
+
+Result<UniqueFd> dup_map_fd(int map_fd, const char* what) {
+  const int fd = sys::kernel().dup_cloexec(map_fd, 3);
+  if (fd < 0)
+    return fail(-fd,
+                std::string("dup of ") + what + " fd " + std::to_string(map_fd) + " failed: " + std::strerror(-fd));
   return UniqueFd(fd);
 }
 
@@ -75,7 +83,11 @@ int epoll_add(int epoll_fd, int fd, uint32_t events, uint64_t tag) noexcept {
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = tag;
-  return ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+  return sys::kernel().epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int epoll_wait(int epoll_fd, struct epoll_event* events, int max_events, int timeout_ms) noexcept {
+  return sys::kernel().epoll_wait(epoll_fd, events, max_events, timeout_ms);
 }
 
 }  // namespace bpfxx::buffers

@@ -8,6 +8,8 @@
 
 #include <bpf/uapi/linux/bpf.h>
 
+#include <sys/epoll.h>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -47,6 +49,14 @@ Result<bpf_map_info> map_info(int map_fd);
 
 // An epoll instance (close-on-exec).
 Result<UniqueFd> new_epoll();
+
+// A close-on-exec duplicate of map_fd; what names the map kind in the
+// error message.
+Result<UniqueFd> dup_map_fd(int map_fd, const char* what);
+
+// epoll_wait through the syscall seam: the number of ready events, or
+// -errno.
+int epoll_wait(int epoll_fd, struct epoll_event* events, int max_events, int timeout_ms) noexcept;
 
 // Adds fd to the epoll set with events, tagging it with tag. Returns 0 or
 // -errno.

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -61,8 +60,9 @@ Result<std::unique_ptr<perf_buffer>> perf_buffer::open(const Params& p) {
   if (p.page_cnt > SIZE_MAX / page - 1) return fail(E2BIG, "perf buffer: page count too large");
 
   std::unique_ptr<perf_buffer> pb(new perf_buffer());
-  pb->map_fd_ = bpfxx::UniqueFd(::fcntl(p.map_fd, F_DUPFD_CLOEXEC, 3));
-  if (!pb->map_fd_) return fail(errno, "dup of perf event array map fd failed");
+  auto dup = bpfxx::buffers::dup_map_fd(p.map_fd, "perf event array map");
+  if (!dup) return dup.failure();
+  pb->map_fd_ = std::move(*dup);
   auto ep = bpfxx::buffers::new_epoll();
   if (!ep) return ep.failure();
   pb->epoll_fd_ = std::move(*ep);
@@ -197,8 +197,9 @@ int perf_buffer::process(CpuBuffer& buf) noexcept {
 }
 
 int perf_buffer::poll(int timeout_ms) noexcept {
-  const int ready = ::epoll_wait(epoll_fd_.get(), events_.data(), static_cast<int>(events_.size()), timeout_ms);
-  if (ready < 0) return -errno;
+  const int ready =
+      bpfxx::buffers::epoll_wait(epoll_fd_.get(), events_.data(), static_cast<int>(events_.size()), timeout_ms);
+  if (ready < 0) return ready;
   for (int i = 0; i < ready; ++i) {
     const uint64_t slot = events_[static_cast<size_t>(i)].data.u64;
     if (slot >= bufs_.size() || !bufs_[slot]) continue;

@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
 #include <sys/mman.h>
 
@@ -35,8 +34,9 @@ Result<std::unique_ptr<ring>> ring::open(int map_fd, ring_buffer_sample_fn sampl
     return fail(E2BIG, "ring buffer map '" + std::string(info->name) + "' is too large to map");
 
   std::unique_ptr<ring> r(new ring());
-  r->map_fd_ = bpfxx::UniqueFd(::fcntl(map_fd, F_DUPFD_CLOEXEC, 3));
-  if (!r->map_fd_) return fail(errno, "dup of ring buffer map fd " + std::to_string(map_fd) + " failed");
+  auto dup = bpfxx::buffers::dup_map_fd(map_fd, "ring buffer map");
+  if (!dup) return dup.failure();
+  r->map_fd_ = std::move(*dup);
   auto cons = Mapping::map_shared(r->map_fd_.get(), page, PROT_READ | PROT_WRITE, 0, "ring buffer consumer page");
   if (!cons) return cons.failure();
   auto prod = Mapping::map_shared(r->map_fd_.get(), static_cast<size_t>(ro_len), PROT_READ,
@@ -74,7 +74,8 @@ Result<void> ring_buffer::add(int map_fd, ring_buffer_sample_fn sample_cb, void*
   events_.resize(rings_.size() + 1);  // one slot per ring: one wait reports them all
   // The map signals EPOLLIN while data is waiting (level-triggered).
   const int rc = bpfxx::buffers::epoll_add(epoll_fd_.get(), (*r)->map_fd(), EPOLLIN, rings_.size());
-  if (rc < 0) return fail(-rc, "adding ring buffer map fd " + std::to_string(map_fd) + " to epoll failed");
+  if (rc < 0)
+    return fail(-rc, "adding ring buffer map fd " + std::to_string(map_fd) + " to epoll failed: " + std::strerror(-rc));
   rings_.push_back(std::move(*r));
   return {};
 }
@@ -103,8 +104,9 @@ int ring_buffer::poll(int timeout_ms) noexcept {
     total += got;
   }
   if (any) return cap_int(total);
-  const int ready = ::epoll_wait(epoll_fd_.get(), events_.data(), static_cast<int>(events_.size()), timeout_ms);
-  if (ready < 0) return -errno;
+  const int ready =
+      bpfxx::buffers::epoll_wait(epoll_fd_.get(), events_.data(), static_cast<int>(events_.size()), timeout_ms);
+  if (ready < 0) return ready;
   for (int i = 0; i < ready; ++i) {
     const uint64_t idx = events_[static_cast<size_t>(i)].data.u64;
     if (idx >= rings_.size()) continue;

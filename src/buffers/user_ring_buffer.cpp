@@ -1,8 +1,8 @@
 #include "buffers/user_ring_buffer.h"
 
 #include <cerrno>
+#include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <string>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -37,8 +37,9 @@ Result<std::unique_ptr<user_ring_buffer>> user_ring_buffer::open(int map_fd) {
     return fail(E2BIG, "user ring buffer map '" + std::string(info->name) + "' is too large to map");
 
   std::unique_ptr<user_ring_buffer> rb(new user_ring_buffer());
-  rb->map_fd_ = bpfxx::UniqueFd(::fcntl(map_fd, F_DUPFD_CLOEXEC, 3));
-  if (!rb->map_fd_) return fail(errno, "dup of user ring buffer map fd " + std::to_string(map_fd) + " failed");
+  auto dup = bpfxx::buffers::dup_map_fd(map_fd, "user ring buffer map");
+  if (!dup) return dup.failure();
+  rb->map_fd_ = std::move(*dup);
   auto cons = Mapping::map_shared(rb->map_fd_.get(), page, PROT_READ, 0, "user ring buffer consumer page");
   if (!cons) return cons.failure();
   auto prod = Mapping::map_shared(rb->map_fd_.get(), static_cast<size_t>(rw_len), PROT_READ | PROT_WRITE,
@@ -49,7 +50,9 @@ Result<std::unique_ptr<user_ring_buffer>> user_ring_buffer::open(int map_fd) {
   // Edge-triggered: the map reports EPOLLOUT while any byte is free, which
   // would wake a waiter needing more again and again; an edge is a drain.
   const int rc = bpfxx::buffers::epoll_add(ep->get(), rb->map_fd_.get(), EPOLLOUT | EPOLLET, 0);
-  if (rc < 0) return fail(-rc, "adding user ring buffer map fd " + std::to_string(map_fd) + " to epoll failed");
+  if (rc < 0)
+    return fail(-rc, "adding user ring buffer map fd " + std::to_string(map_fd) + " to epoll failed: " +
+                         std::strerror(-rc));
   rb->epoll_fd_ = std::move(*ep);
   rb->consumer_map_ = std::move(*cons);
   rb->producer_map_ = std::move(*prod);
@@ -93,8 +96,9 @@ void* user_ring_buffer::reserve_blocking(uint32_t size, int timeout_ms, int* err
       wait_ms = static_cast<int>((left + 999999) / 1000000);
     }
     epoll_event ev{};
-    if (::epoll_wait(epoll_fd_.get(), &ev, 1, wait_ms) < 0 && errno != EINTR) {
-      *err = errno;
+    const int rc = bpfxx::buffers::epoll_wait(epoll_fd_.get(), &ev, 1, wait_ms);
+    if (rc < 0 && rc != -EINTR) {
+      *err = -rc;
       return nullptr;
     }
   }

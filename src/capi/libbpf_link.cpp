@@ -121,8 +121,7 @@ int bpf_link__update_program(struct bpf_link* link, struct bpf_program* prog) {
                link->describe().c_str());
     return err(-EINVAL);
   }
-  const int rc = bpf_link_update(link->fd(), prog->fd, nullptr);
-  return rc < 0 ? err(-errno) : 0;
+  return guard([&]() -> int { return from(link->update_program(prog->fd, prog->name)); });
 }
 
 int bpf_link__update_map(struct bpf_link* link, const struct bpf_map* map) {
@@ -134,8 +133,7 @@ int bpf_link__update_map(struct bpf_link* link, const struct bpf_map* map) {
 
 int bpf_link__detach(struct bpf_link* link) {
   if (is_err_or_null(link)) return err(-EINVAL);
-  const int rc = bpf_link_detach(link->fd());
-  return rc < 0 ? err(-errno) : 0;
+  return guard([&]() -> int { return from(link->detach_in_kernel()); });
 }
 
 void bpf_link__disconnect(struct bpf_link* link) {

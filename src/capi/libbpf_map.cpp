@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <string_view>
 
 using bpfxx::capi::err;
 using bpfxx::capi::err_ptr;
@@ -92,6 +93,16 @@ int check_elem_op(const bpf_map* map, size_t key_sz, bool has_value, size_t valu
   return 0;
 }
 
+// Custom data sections (".data.foo", ".rodata.foo") are known to users by
+// their full section name, which the kernel's 15-character name may cut;
+// plain .data/.rodata/.bss/.kconfig keep the object-prefixed kernel name.
+// This matches libbpf, whose find_map_by_name() also takes the full name.
+bool reports_section_name(const struct bpf_map& map) {
+  if (map.kind != bpfxx::object::MapKind::kData && map.kind != bpfxx::object::MapKind::kRodata) return false;
+  const std::string_view sec = map.real_name;
+  return sec.starts_with(".data.") || sec.starts_with(".rodata.");
+}
+
 }  // namespace
 
 extern "C" {
@@ -126,7 +137,8 @@ int bpf_map__get_next_key(const struct bpf_map* map, const void* cur_key, void* 
 
 
 const char* bpf_map__name(const struct bpf_map* map) {
-  return map != nullptr ? map->name.c_str() : nullptr;
+  if (map == nullptr) return nullptr;
+  return reports_section_name(*map) ? map->real_name.c_str() : map->name.c_str();
 }
 
 int bpf_map__fd(const struct bpf_map* map) {

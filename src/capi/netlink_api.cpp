@@ -63,28 +63,25 @@ int bpf_xdp_query(int ifindex, int xdp_flags, struct bpf_xdp_query_opts* opts) {
 int bpf_xdp_query_id(int ifindex, int flags, __u32* prog_id) {
   return guard([&]() -> int {
     if (prog_id == nullptr) return err(-EINVAL);
-    const __u32 modes = static_cast<__u32>(flags) & XDP_FLAGS_MODES;
-    // One mode at most: the id asked for must be unambiguous.
-    if ((modes & (modes - 1)) != 0) {
-      BPFXX_WARN("bpf_xdp_query_id: name one XDP mode at most (flags 0x%x)\n", static_cast<unsigned>(flags));
-      return err(-EINVAL);
-    }
     LIBBPF_OPTS(bpf_xdp_query_opts, opts);
     // Features are not needed here: a smaller struct skips reading them.
     opts.sz = offsetof(bpf_xdp_query_opts, attach_mode) + sizeof opts.attach_mode;
     if (int rc = bpf_xdp_query(ifindex, flags, &opts); rc < 0) return rc;
-    if (modes == XDP_FLAGS_DRV_MODE) {
-      *prog_id = opts.drv_prog_id;
-    } else if (modes == XDP_FLAGS_HW_MODE) {
-      *prog_id = opts.hw_prog_id;
-    } else if (modes == XDP_FLAGS_SKB_MODE) {
-      *prog_id = opts.skb_prog_id;
-    } else if (opts.attach_mode == XDP_ATTACHED_MULTI) {
-      // Programs in several modes and no mode named: which one is meant?
-      BPFXX_WARN("ifindex %d: XDP programs in several modes; name the mode in flags\n", ifindex);
-      return err(-EINVAL);
-    } else {
+    // libbpf's answer: the mode flags pick a program (driver, then
+    // hardware, then generic when several are named); with none, the one
+    // program there is, and 0 when programs sit in several modes.
+    const __u32 modes = static_cast<__u32>(flags) & XDP_FLAGS_MODES;
+    if (modes == 0 && opts.attach_mode != XDP_ATTACHED_MULTI) {
       *prog_id = opts.prog_id;
+    } else if ((modes & XDP_FLAGS_DRV_MODE) != 0) {
+      *prog_id = opts.drv_prog_id;
+    } else if ((modes & XDP_FLAGS_HW_MODE) != 0) {
+      *prog_id = opts.hw_prog_id;
+    } else if ((modes & XDP_FLAGS_SKB_MODE) != 0) {
+      *prog_id = opts.skb_prog_id;
+    } else {
+      BPFXX_DEBUG("ifindex %d: XDP programs in several modes and no mode named: id 0\n", ifindex);
+      *prog_id = 0;
     }
     return 0;
   });

@@ -35,6 +35,8 @@ Result<LinkPtr> auto_attach_ksyscall(const bpf_program& prog);
 Result<LinkPtr> auto_attach_kprobe_multi(const bpf_program& prog);
 Result<LinkPtr> auto_attach_uprobe(const bpf_program& prog);
 Result<LinkPtr> auto_attach_uprobe_multi(const bpf_program& prog);
+Result<LinkPtr> auto_attach_usdt(const bpf_program& prog);
+Result<LinkPtr> auto_attach_tracing_multi(const bpf_program& prog);
 
 namespace {
 
@@ -56,6 +58,8 @@ void register_builtin_methods() {
     set(object::AttachKind::kUprobe, auto_attach_uprobe);
     set(object::AttachKind::kUprobeMulti, auto_attach_uprobe_multi);
     set(object::AttachKind::kUprobeSession, auto_attach_uprobe_multi);
+    set(object::AttachKind::kUsdt, auto_attach_usdt);
+    set(object::AttachKind::kTracingMulti, auto_attach_tracing_multi);
     return true;
   }();
   static_cast<void>(done);

@@ -34,6 +34,13 @@ struct bpf_link {
   virtual bpfxx::Result<void> detach();
   // What bpf_link__update_map() does for this family; EINVAL by default.
   virtual bpfxx::Result<void> update_map(const struct bpf_map& map);
+  // What bpf_link__update_program() does: BPF_LINK_UPDATE of the link's
+  // fd to prog_fd by default (the kernel refuses families that cannot
+  // switch). prog_name names the new program in messages.
+  virtual bpfxx::Result<void> update_program(int prog_fd, const std::string& prog_name);
+  // What bpf_link__detach() does: ends the attachment in the kernel while
+  // the link and its fd stay (BPF_LINK_DETACH on the fd by default).
+  virtual bpfxx::Result<void> detach_in_kernel();
 
   // Destruction as bpf_link__destroy() does it: detach() unless
   // disconnected; returns detach()'s outcome.

@@ -45,6 +45,20 @@ Result<void> PerfEventLink::detach() {
   return perf_closed;
 }
 
+Result<void> PerfEventLink::update_program(int prog_fd, const std::string& prog_name) {
+  if (owned_fd() >= 0) return bpf_link::update_program(prog_fd, prog_name);
+  BPFXX_WARN("%s: attached by ioctl, it has no BPF link whose program could be switched to prog '%s'\n",
+             describe().c_str(), prog_name.c_str());
+  return fail(EINVAL, describe() + ": update_program");
+}
+
+Result<void> PerfEventLink::detach_in_kernel() {
+  if (owned_fd() >= 0) return bpf_link::detach_in_kernel();
+  BPFXX_WARN("%s: attached by ioctl, it has no BPF link to detach (destroy the link instead)\n",
+             describe().c_str());
+  return fail(EINVAL, describe() + ": detach");
+}
+
 std::string PerfEventLink::describe() const {
   return what_ + " link (perf event fd " + std::to_string(perf_fd_) + ")";
 }

@@ -25,6 +25,11 @@ class PerfEventLink : public bpf_link {
   // The BPF link's fd; the perf event's when attached by ioctl.
   int fd() const noexcept override;
   Result<void> detach() override;
+  // Attached by ioctl there is no BPF link to update or detach: EINVAL (the
+  // kernel's answer to BPF_LINK_UPDATE/DETACH on a perf event fd, which is
+  // what libbpf returns), with a message saying why.
+  Result<void> update_program(int prog_fd, const std::string& prog_name) override;
+  Result<void> detach_in_kernel() override;
   std::string describe() const override;
 
   int perf_fd() const noexcept { return perf_fd_; }

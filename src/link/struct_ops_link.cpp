@@ -76,6 +76,19 @@ Result<void> StructOpsLink::update_map(const bpf_map& map) {
   return {};
 }
 
+Result<void> StructOpsLink::update_program(int, const std::string& prog_name) {
+  BPFXX_WARN("%s: a struct_ops link switches maps (bpf_link__update_map), not programs: not to prog '%s'\n",
+             describe().c_str(), prog_name.c_str());
+  return fail(EINVAL, describe() + ": update_program");
+}
+
+Result<void> StructOpsLink::detach_in_kernel() {
+  if (owned_fd() >= 0) return bpf_link::detach_in_kernel();
+  BPFXX_WARN("%s: not a BPF link (the map has no BPF_F_LINK): nothing to detach (destroy the link instead)\n",
+             describe().c_str());
+  return fail(EINVAL, describe() + ": detach");
+}
+
 std::string StructOpsLink::describe() const { return "struct_ops link of map '" + map_name_ + "'"; }
 
 Result<std::unique_ptr<StructOpsLink>> attach_struct_ops(const bpf_map& map) {

@@ -33,6 +33,10 @@ class StructOpsLink final : public bpf_link {
   int fd() const noexcept override { return owned_fd() >= 0 ? owned_fd() : map_dup_; }
   Result<void> detach() override;
   Result<void> update_map(const bpf_map& map) override;
+  // A struct_ops link switches maps, not programs: EINVAL.
+  Result<void> update_program(int prog_fd, const std::string& prog_name) override;
+  // A plain map (no BPF link) has nothing to detach: EINVAL.
+  Result<void> detach_in_kernel() override;
   std::string describe() const override;
 
  private:

@@ -8,6 +8,7 @@
 #include "sys/features.h"
 #include "sys/files.h"
 #include "sys/kernel.h"
+#include "sys/mapped_file.h"
 #include "sys/tracefs.h"
 
 #include <fcntl.h>
@@ -46,10 +47,10 @@ std::vector<std::string> split_paths(const char* list) {
 
 // The offset of `func` in the file at path.
 Result<uint64_t> resolve_func(const std::string& path, const std::string& func) {
-  auto bytes = sys::read_file(path.c_str(), size_t{1} << 31);
-  if (!bytes) return bytes.failure();
-  auto elf = elf::Reader::open(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), path);
+  // Mapped, not read: only the symbol tables and a few headers are touched.
+  auto file = sys::MappedFile::open(path.c_str());
+  if (!file) return file.failure();
+  auto elf = elf::Reader::open(file->bytes(), path);
   if (!elf) return elf.failure();
   return elf::func_file_offset(*elf, func);
 }
@@ -210,10 +211,9 @@ Result<LinkPtr> attach_uprobe_multi(const bpf_program& prog, pid_t pid, const ch
   const unsigned long* offs = opts.offsets;
   size_t cnt = opts.cnt;
   if (func_pattern != nullptr || opts.syms != nullptr) {
-    auto bytes = sys::read_file(path->c_str(), size_t{1} << 31);
-    if (!bytes) return prog_failure(prog, bytes.error(), "cannot attach " + what + ": " + bytes.message());
-    auto elf = elf::Reader::open(
-        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()), *path);
+    auto file = sys::MappedFile::open(path->c_str());
+    if (!file) return prog_failure(prog, file.error(), "cannot attach " + what + ": " + file.message());
+    auto elf = elf::Reader::open(file->bytes(), *path);
     if (!elf) return prog_failure(prog, elf.error(), "cannot attach " + what + ": " + elf.message());
     if (func_pattern != nullptr) {
       auto found = elf::func_file_offsets_matching(*elf, func_pattern);

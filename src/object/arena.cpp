@@ -16,14 +16,6 @@ constexpr uint64_t kMaxArenaBytes = 1ull << 32;
 
 std::string arena_label(const bpf_object& obj) { return "object '" + obj.name + "': .addr_space.1"; }
 
-// Whether a program refers to an arena variable.
-bool arena_is_used(const bpf_object& obj) {
-  for (const auto& p : obj.programs)
-    for (const Relocation& r : p->relos)
-      if (r.kind == RelocKind::kArena) return true;
-  return false;
-}
-
 uint64_t round_up_pages(uint64_t n) {
   const uint64_t page = page_size();
   return (n + page - 1) / page * page;
@@ -52,32 +44,30 @@ Result<uint64_t> arena_globals_offset(const bpf_map& map) {
                arena_globals_size(map));
     return fail(E2BIG, "map '" + map.name + "': arena too small for its globals");
   }
-  // libbpf 1.8: the last pages (see arena.h).
-  return size - globals;
+  // libbpf 1.8: the last pages where the kernel takes such offsets (arena.h).
+  return map.arena_globals_at_end ? size - globals : 0;
 }
 
 Result<void> setup_arena(bpf_object& obj, const elf::Reader& elf) {
-  if (obj.arena_shndx == 0) return {};
-  const elf::Section* sec = elf.section(obj.arena_shndx);
-  if (sec == nullptr) return {};
-  // Unused globals need no map (libbpf complains only on a reference).
-  const bool used = arena_is_used(obj);
+  // One arena per object, with or without globals (libbpf's rule).
   int found = -1;
   for (size_t i = 0; i < obj.maps.size(); i++) {
     const bpf_map& m = *obj.maps[i];
     if (m.kind != MapKind::kUser || m.type != BPF_MAP_TYPE_ARENA) continue;
     if (found >= 0) {
-      BPFXX_WARN("%s: the globals need one arena map, but maps '%s' and '%s' are both arenas\n",
+      BPFXX_WARN("%s: only one arena map is supported, but maps '%s' and '%s' are both arenas\n",
                  arena_label(obj).c_str(), obj.maps[static_cast<size_t>(found)]->name.c_str(), m.name.c_str());
-      return fail(EOPNOTSUPP, arena_label(obj) + ": two arena maps");
+      return fail(EINVAL, arena_label(obj) + ": two arena maps");
     }
     found = static_cast<int>(i);
   }
+  if (obj.arena_shndx == 0) return {};
+  const elf::Section* sec = elf.section(obj.arena_shndx);
+  if (sec == nullptr) return {};
   if (found < 0) {
-    if (!used) return {};
-    BPFXX_WARN("%s: programs use __arena globals, but no BPF_MAP_TYPE_ARENA map is declared in .maps\n",
+    BPFXX_WARN("%s: __arena globals need a BPF_MAP_TYPE_ARENA map declared in .maps, and there is none\n",
                arena_label(obj).c_str());
-    return fail(LIBBPF_ERRNO__RELOC, arena_label(obj) + ": no arena map");
+    return fail(ENOENT, arena_label(obj) + ": no arena map");
   }
   bpf_map& map = *obj.maps[static_cast<size_t>(found)];
   obj.arena_map_idx = found;

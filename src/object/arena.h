@@ -19,8 +19,10 @@
 // Where the globals sit: libbpf 1.8 puts them in the LAST pages of the
 // arena (offset = arena size - globals rounded up to pages), so that page
 // 0 stays free and NULL-like arena pointers can be caught with guard
-// pages; releases before that change (1.4 on) put them at offset 0. We
-// follow 1.8. Also as in 1.8, bpf_map__initial_value() of the arena map
+// pages -- but only where the verifier takes ld_imm64 map-value offsets
+// of 512 MiB and more (Feature::Ldimm64FullRangeOff, kernels after 6.18);
+// elsewhere, like releases before 1.8, at offset 0, so a 4 GiB arena
+// still loads. Also as in 1.8, bpf_map__initial_value() of the arena map
 // is the private copy of the globals before load and the START of the
 // live mapping after it (globals at arena_globals_offset() from there),
 // with the globals' size.
@@ -52,7 +54,7 @@ uint64_t arena_size(const bpf_map& map) noexcept;
 size_t arena_globals_size(const bpf_map& map) noexcept;
 
 // Byte offset of the globals inside the arena for the map's current
-// max_entries (libbpf 1.8: the last pages). Fails if they do not fit.
+// max_entries (the last pages, or 0: see above). Fails if they do not fit.
 Result<uint64_t> arena_globals_offset(const bpf_map& map);
 
 // Create: mmaps the created arena map and copies the globals into it.

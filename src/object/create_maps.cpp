@@ -268,7 +268,10 @@ Result<void> create_or_reuse(bpf_object& obj, bpf_map& m) {
   if (m.is_internal()) return populate_data_map(m);
   // Before any program loads: the first mmap fixes the arena's user
   // address, which the kernel builds into the programs (arena.h).
-  if (m.type == BPF_MAP_TYPE_ARENA) return map_arena(m);
+  if (m.type == BPF_MAP_TYPE_ARENA) {
+    m.arena_globals_at_end = sys::has_feature(sys::Feature::Ldimm64FullRangeOff);
+    return map_arena(m);
+  }
   return {};
 }
 

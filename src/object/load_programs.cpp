@@ -102,6 +102,11 @@ class ProgramLoader {
 
   Result<void> fill_opts(bpf_prog_load_opts& o) {
     const SectionDef* def = prog_.sec_def;
+    // USDT programs attach through one uprobe.multi link where the kernel
+    // has them (libbpf's choice); the link type is fixed at load.
+    if (def != nullptr && def->has(kUsdt) && prog_.expected_attach_type == 0 &&
+        sys::has_feature(sys::Feature::UprobeMultiLink))
+      prog_.expected_attach_type = BPF_TRACE_UPROBE_MULTI;
     o.expected_attach_type = static_cast<bpf_attach_type>(prog_.expected_attach_type);
     if (def != nullptr && def->has(kExpAttachOpt) && !sys::has_feature(sys::Feature::ExpAttachType))
       o.expected_attach_type = static_cast<bpf_attach_type>(0);
@@ -136,7 +141,8 @@ class ProgramLoader {
       if (prog_.attach_btf_obj_fd >= 0) o.attach_btf_obj_fd = static_cast<__u32>(prog_.attach_btf_obj_fd);
       return {};
     }
-    const bool btf_target = (def != nullptr && def->has(kAttachBtf)) || !prog_.attach_func_name.empty() ||
+    const bool btf_target = (def != nullptr && (def->has(kAttachBtf) || def->has(kAttachBtfMulti))) ||
+                            !prog_.attach_func_name.empty() ||
                             prog_.attach_prog_fd > 0;
     // Multi-function tracing names its targets at attach time; a name in
     // the section is only checked when there is one.

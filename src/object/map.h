@@ -45,8 +45,9 @@ struct InitSlot {
 
 struct bpf_map {
   bpf_object* obj = nullptr;
-  // The name libbpf reports: the variable name for user maps, the object-
-  // prefixed section name (kernel-safe, <= 15 chars) for internal maps.
+  // The name the kernel gets: the variable name for user maps, the object-
+  // prefixed section name (<= 15 chars) for internal maps. bpf_map__name()
+  // reports it, except real_name for custom .data.*/.rodata.* sections.
   std::string name;
   // The full name: the variable, or the section name of an internal map.
   std::string real_name;
@@ -100,6 +101,9 @@ struct bpf_map {
   // map is created; empty before and after release. `initial` then holds
   // the private copy of the `.addr_space.1` globals.
   bpfxx::object::ArenaMapping arena_mapping;
+  // Where the arena's globals go (arena.h): its last pages, or offset 0 on
+  // kernels that refuse map-value offsets of 512 MiB and more. Set at create.
+  bool arena_globals_at_end = true;
 
   // struct_ops maps (kind kStructOps): shadow data and kernel value.
   std::unique_ptr<bpfxx::object::StructOps> st_ops;

@@ -298,11 +298,11 @@ class KernelLayout {
 
     if (btf_is_ptr(lmt)) {
       bpf_program* prog = shadow_prog(st_, moff);
-      if (prog == nullptr) {
-        // Declared in the source, then cleared through the shadow.
-        if (declared != nullptr) declared->autoload = false;
-        return {};
-      }
+      // Declared in the source, then cleared or replaced through the
+      // shadow: the old program serves nothing here (adjust_autoload()
+      // turns it back on if another map still uses it).
+      if (declared != nullptr && declared != prog) declared->autoload = false;
+      if (prog == nullptr) return {};
       if (!is_obj_struct_ops_prog(obj_, prog))
         return map_bad(map_, EINVAL, "member '" + mname + "' holds something that is not a struct_ops "
                                      "program of this object");
@@ -318,6 +318,8 @@ class KernelLayout {
                                      "' already implements member #" + std::to_string(prog->expected_attach_type) +
                                      " of kernel type [" + std::to_string(prog->attach_btf_id) +
                                      "]; a program can serve one member of one struct_ops type only");
+      if (data_off + kmoff + sizeof(uint64_t) > st_.kern_value.size())
+        return map_bad(map_, EINVAL, "member '" + mname + "' lies outside the kernel value");
       st_.func_slots.push_back({data_off + kmoff, prog});
       BPFXX_DEBUG("struct_ops map '%s': member '%s' (kernel member #%d) is program '%s'\n", map_.name.c_str(),
                   mname.c_str(), kidx, prog->name.c_str());

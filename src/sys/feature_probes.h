@@ -34,6 +34,7 @@ int probe_prog_bind_map(const Context& ctx);
 int probe_bpf_cookie(const Context& ctx);
 int probe_memcg_account(const Context& ctx);
 int probe_arena_map(const Context& ctx);
+int probe_ldimm64_full_range_off(const Context& ctx);
 
 // probe_commands.cpp
 int probe_bpf_link(const Context& ctx);

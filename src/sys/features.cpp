@@ -75,6 +75,8 @@ constexpr FeatureInfo kFeatures[] = {
     {Feature::RawTpCookie, "raw_tp_cookie", "BPF cookies on raw tracepoints", detail::probe_raw_tp_cookie},
     {Feature::Trampoline, "trampoline", "fentry/fexit/fmod_ret/lsm programs on kernel functions (BPF trampolines)",
      detail::probe_trampoline},
+    {Feature::Ldimm64FullRangeOff, "ldimm64_full_range_off",
+     "direct map value offsets past 512 MiB (arena globals at the arena's end)", detail::probe_ldimm64_full_range_off},
 };
 
 static_assert(std::size(kFeatures) == kFeatureCount, "one table entry per Feature");

@@ -51,9 +51,10 @@ enum class Feature : uint8_t {
   QueryLinkIds,      // BPF_PROG_QUERY takes link_ids (6.6)
   RawTpCookie,       // BPF_RAW_TRACEPOINT_OPEN takes a cookie (6.10)
   Trampoline,        // fentry/fexit/fmod_ret/lsm on kernel functions load (BPF trampolines)
+  Ldimm64FullRangeOff,  // BPF_PSEUDO_MAP_VALUE offsets of 512 MiB and more (after 6.18)
 };
 
-inline constexpr std::size_t kFeatureCount = static_cast<std::size_t>(Feature::Trampoline) + 1;
+inline constexpr std::size_t kFeatureCount = static_cast<std::size_t>(Feature::Ldimm64FullRangeOff) + 1;
 
 // Short identifier ("global_data"), for tools and JSON; nullptr if unknown.
 const char* feature_name(Feature feature) noexcept;

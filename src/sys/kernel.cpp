@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -66,7 +67,19 @@ ssize_t Kernel::write(int fd, const void* buf, size_t count) {
 
 int Kernel::close(int fd) { return checked(::close(fd)); }
 
+int Kernel::fstat(int fd, struct stat* buf) { return checked(::fstat(fd, buf)); }
+
 int Kernel::dup_cloexec(int fd, int min_fd) { return checked(::fcntl(fd, F_DUPFD_CLOEXEC, min_fd)); }
+
+int Kernel::epoll_create() { return checked(::epoll_create1(EPOLL_CLOEXEC)); }
+
+int Kernel::epoll_ctl(int epfd, int op, int fd, struct epoll_event* event) {
+  return checked(::epoll_ctl(epfd, op, fd, event));
+}
+
+int Kernel::epoll_wait(int epfd, struct epoll_event* events, int max_events, int timeout_ms) {
+  return checked(::epoll_wait(epfd, events, max_events, timeout_ms));
+}
 
 int Kernel::socket(int domain, int type, int protocol) {
   return checked(::socket(domain, type | SOCK_CLOEXEC, protocol));
@@ -82,6 +95,10 @@ ssize_t Kernel::sendmsg(int fd, const struct msghdr* msg, int flags) {
 
 ssize_t Kernel::recvmsg(int fd, struct msghdr* msg, int flags) {
   return checked(::recvmsg(fd, msg, flags));
+}
+
+int Kernel::setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
+  return checked(::setsockopt(fd, level, optname, optval, optlen));
 }
 
 int Kernel::mount(const char* source, const char* target, const char* fstype, unsigned long flags,

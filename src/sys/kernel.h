@@ -15,7 +15,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+struct epoll_event;
 struct perf_event_attr;
+struct stat;
 struct statfs;
 struct utsname;
 struct rlimit;
@@ -42,13 +44,20 @@ class Kernel {
   virtual ssize_t read(int fd, void* buf, size_t count);
   virtual ssize_t write(int fd, const void* buf, size_t count);
   virtual int close(int fd);
+  virtual int fstat(int fd, struct stat* buf);
   // fcntl(fd, F_DUPFD_CLOEXEC, min_fd)
   virtual int dup_cloexec(int fd, int min_fd);
+
+  // epoll_create1(EPOLL_CLOEXEC)
+  virtual int epoll_create();
+  virtual int epoll_ctl(int epfd, int op, int fd, struct epoll_event* event);
+  virtual int epoll_wait(int epfd, struct epoll_event* events, int max_events, int timeout_ms);
 
   virtual int socket(int domain, int type, int protocol);
   virtual int bind(int fd, const struct sockaddr* addr, socklen_t len);
   virtual ssize_t sendmsg(int fd, const struct msghdr* msg, int flags);
   virtual ssize_t recvmsg(int fd, struct msghdr* msg, int flags);
+  virtual int setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen);
 
   virtual int mount(const char* source, const char* target, const char* fstype,
                     unsigned long flags, const void* data);

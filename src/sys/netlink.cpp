@@ -99,8 +99,8 @@ Result<void> NetlinkSocket::open(int protocol) {
   fd_ = fd;
   // Best effort: older kernels lack these and still answer, without text.
   const int one = 1;
-  static_cast<void>(::setsockopt(fd_, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one));
-  static_cast<void>(::setsockopt(fd_, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one));
+  static_cast<void>(kernel().setsockopt(fd_, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one));
+  static_cast<void>(kernel().setsockopt(fd_, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one));
   seq_ = static_cast<uint32_t>(::time(nullptr));
   return {};
 }

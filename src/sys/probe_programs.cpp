@@ -132,4 +132,31 @@ int probe_arena_map(const Context& ctx) {
   return probe::created(map);
 }
 
+int probe_ldimm64_full_range_off(const Context& ctx) {
+  // A direct map-value load 1 GiB into a one-byte array. Kernels that cap
+  // such offsets at 512 MiB (all up to and including 6.18) say "direct value
+  // offset of ... is not allowed"; newer ones get as far as the bounds check
+  // of the map value itself.
+  Fd map = simple_array(ctx, 1, "ldimm64_full_range_off");
+  if (!map.valid()) return map.error();
+  const bpf_insn insns[] = {
+      insn::ld_map_value_lo(BPF_REG_1, map.get()),
+      insn::ld_map_value_hi(int32_t{1} << 30),
+      insn::mov64_imm(BPF_REG_0, 0),
+      insn::exit(),
+  };
+  char log[1024] = {};
+  probe::ProgSpec spec;
+  spec.type = BPF_PROG_TYPE_SOCKET_FILTER;
+  spec.insns = insns;
+  spec.log_buf = log;
+  spec.log_size = sizeof(log);
+  Fd prog = probe::load_prog(spec, ctx);
+  if (prog.valid()) return 1;  // not expected: the offset is out of the value
+  if (std::strstr(log, "direct value offset of") != nullptr) return 0;
+  if (std::strstr(log, "invalid access to map value pointer") != nullptr) return 1;
+  BPFXX_DEBUG("feature probe: ld_imm64 at 1 GiB failed unexpectedly (%s): %s\n", std::strerror(-prog.error()), log);
+  return 0;
+}
+
 }  // namespace bpfxx::sys::detail

@@ -109,6 +109,9 @@ Result<void> tracefs_append(std::string_view file, std::string_view line) {
     return fail(static_cast<int>(-n), "writing '" + std::string(line) + "' to " + path + ": " +
                                           std::strerror(static_cast<int>(-n)));
   }
+  // tracefs parses a line per write: a short one was not taken whole.
+  if (static_cast<size_t>(n) != text.size())
+    return fail(EIO, "writing '" + std::string(line) + "' to " + path + ": short write");
   return {};
 }
 

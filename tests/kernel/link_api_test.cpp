@@ -9,14 +9,13 @@
 #include "struct_ops_support.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <vector>
 
 namespace bpfxx::test {
 namespace {
-
-struct LinkDeleter {
-  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
 
 __u64 global(bpf_object* obj, const char* file, const char* name) {
   return read_from_map<__u64>(obj, find_global(prog_bytes(file), name));
@@ -221,6 +220,96 @@ TEST(LinkApi, DetachKeepsTheFd) {
   EXPECT_FALSE(cc_available("bpfxx_cc"));
   EXPECT_GE(bpf_link__fd(link.get()), 0);
   EXPECT_EQ(bpf_link__destroy(link.release()), 0);
+}
+
+// Helper mode of the test binary for PinnedLinkOutlivesItsProcess: when
+// started with kPinHelperEnv=<dir>, it loads attach_pin.bpf.o counting the
+// system calls of its parent, attaches it, pins the link and the counter
+// map in <dir>, and exits before main() (and so before any test) runs.
+constexpr const char* kPinHelperEnv = "BPFXX_LINK_PIN_HELPER_DIR";
+
+int pin_helper(const std::string& dir) {
+  bpf_object* obj = bpf_object__open_file(prog_path("attach_pin").c_str(), nullptr);
+  if (obj == nullptr) return 10;
+  const std::vector<uint8_t> elf = prog_bytes("attach_pin");
+  write_initial<__u32>(obj, find_global(elf, "target_pid"), static_cast<__u32>(getppid()));
+  if (bpf_object__load(obj) != 0) return 11;
+  bpf_link* link = bpf_program__attach(bpf_object__find_program_by_name(obj, "count_syscalls"));
+  if (link == nullptr) return 12;
+  if (bpf_link__pin(link, (dir + "/link").c_str()) != 0) return 13;
+  if (bpf_map__pin(bpf_object__find_map_by_name(obj, "pin_hits"), (dir + "/hits").c_str()) != 0) return 14;
+  // Everything this process holds goes with it; only the pins remain.
+  return 0;
+}
+
+[[maybe_unused]] const bool kPinHelperRan = [] {
+  const char* dir = std::getenv(kPinHelperEnv);
+  if (dir != nullptr) ::_exit(pin_helper(dir));
+  return false;
+}();
+
+__u64 pinned_hits(int map_fd) {
+  const __u32 key = 0;
+  __u64 value = 0;
+  EXPECT_EQ(bpf_map_lookup_elem(map_fd, &key, &value), 0) << std::strerror(errno);
+  return value;
+}
+
+TEST(LinkApi, PinnedLinkOutlivesItsProcess) {
+  BPFXX_REQUIRE_ROOT();
+  TempBpffs fs;
+  ASSERT_TRUE(fs.ok()) << fs.error();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0) << std::strerror(errno);
+  if (child == 0) {
+    ::setenv(kPinHelperEnv, fs.dir().c_str(), 1);
+    char* const argv[] = {const_cast<char*>("bpfxx-link-pin-helper"), nullptr};
+    ::execv("/proc/self/exe", argv);
+    ::_exit(127);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the pinning process failed, status " << status;
+
+  LinkPtr link(bpf_link__open(fs.path("link").c_str()));
+  ASSERT_TRUE(link) << std::strerror(errno);
+  EXPECT_EQ(link_info(bpf_link__fd(link.get())).type, BPF_LINK_TYPE_RAW_TRACEPOINT);
+  const int map_fd = bpf_obj_get(fs.path("hits").c_str());
+  ASSERT_GE(map_fd, 0) << std::strerror(errno);
+  // The program of the exited process counts this process's system calls.
+  const __u64 before = pinned_hits(map_fd);
+  for (int i = 0; i < 10; i++) static_cast<void>(getppid());
+  EXPECT_GE(pinned_hits(map_fd), before + 10);
+
+  ASSERT_EQ(bpf_link__unpin(link.get()), 0) << std::strerror(errno);
+  EXPECT_FALSE(exists(fs.path("link")));
+  EXPECT_EQ(bpf_link__destroy(link.release()), 0);
+  // The last reference is gone: the program no longer runs.
+  const __u64 after = pinned_hits(map_fd);
+  for (int i = 0; i < 10; i++) static_cast<void>(getppid());
+  EXPECT_EQ(pinned_hits(map_fd), after + 0) << "the program still ran after its last link reference went";
+  EXPECT_EQ(::unlink(fs.path("hits").c_str()), 0);
+  EXPECT_EQ(::close(map_fd), 0);
+}
+
+// A struct_ops link switches maps, not programs: update_program is refused
+// with EINVAL and a message pointing to bpf_link__update_map().
+TEST(LinkApi, StructOpsLinkRefusesUpdateProgram) {
+  BPFXX_REQUIRE_ROOT();
+  ObjectPtr obj = open_prog_object("struct_ops_cc");
+  ASSERT_TRUE(obj);
+  drop_link_map_if_unsupported(obj.get());
+  ASSERT_EQ(bpf_object__load(obj.get()), 0);
+  LinkPtr link(bpf_map__attach_struct_ops(bpf_object__find_map_by_name(obj.get(), "cc_plain")));
+  ASSERT_TRUE(link) << std::strerror(errno);
+  bpf_program* prog = must_find_program(obj.get(), "bpfxx_ssthresh");
+  ASSERT_NE(prog, nullptr);
+  FullPrintCapture cap;
+  BPFXX_EXPECT_ERR(bpf_link__update_program(link.get(), prog), EINVAL);
+  EXPECT_NE(cap.text().find("switches maps (bpf_link__update_map), not programs"), std::string::npos) << cap.text();
+  // A plain map has no BPF link to detach either.
+  BPFXX_EXPECT_ERR(bpf_link__detach(link.get()), EINVAL);
+  EXPECT_TRUE(cc_available("bpfxx_cc_plain")) << "the refused calls must leave the registration alone";
 }
 
 TEST(LinkApi, NullAndErrorPointers) {

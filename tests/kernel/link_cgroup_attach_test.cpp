@@ -5,12 +5,15 @@
 // Each effect is seen while attached and gone once the link is destroyed.
 #include "cgroup.h"
 #include "object_support.h"
+#include "sys/features.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cstring>
+#include <fstream>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -19,11 +22,6 @@ namespace {
 
 constexpr const char* kObj = "net_cgroup";
 constexpr __u32 kRewrites = 0, kSysctlDenied = 1, kEgress = 2, kIngress = 3, kSockCreate = 4, kSockopsBase = 8;
-
-struct LinkDeleter {
-  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
 
 struct Fd {
   int fd = -1;
@@ -306,6 +304,234 @@ TEST(LinkCgroupAttach, OptsOrderBeforeAnotherLink) {
   q.count = 4;
   ASSERT_EQ(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_EGRESS, &q), 0);
   EXPECT_EQ(q.count, 0u);
+}
+
+// The three egress programs of attach_cgroup_order.bpf.o, which record
+// how many packets each saw and which ran first and last on a packet.
+class CgroupOrder {
+ public:
+  CgroupOrder() : elf_(prog_bytes("attach_cgroup_order")), obj_(open_prog_object("attach_cgroup_order")) {
+    if (obj_) {
+      FullPrintCapture cap;
+      loaded_ = bpf_object__load(obj_.get()) == 0;
+      EXPECT_TRUE(loaded_) << cap.text();
+    }
+  }
+  bool ok() const { return loaded_; }
+  bpf_program* prog(int tag) {
+    static const char* const names[] = {"egress_one", "egress_two", "egress_three"};
+    return must_find_program(obj_.get(), names[tag - 1]);
+  }
+  int fd(int tag) { return bpf_program__fd(prog(tag)); }
+  __u32 id(int tag) {
+    bpf_prog_info info{};
+    __u32 len = sizeof info;
+    EXPECT_EQ(bpf_prog_get_info_by_fd(fd(tag), &info, &len), 0);
+    return info.id;
+  }
+  __u64 hits(int tag) {
+    const GlobalVar v = find_global(elf_, "hits");
+    return read_initial<__u64>(obj_.get(), GlobalVar{v.section, v.offset + 8 * static_cast<size_t>(tag - 1), 8});
+  }
+  __u32 first() { return read_initial<__u32>(obj_.get(), find_global(elf_, "first_tag")); }
+  __u32 last() { return read_initial<__u32>(obj_.get(), find_global(elf_, "last_tag")); }
+  // Sends one datagram over loopback from a socket made in cg, after
+  // clearing first_tag; returns false if a socket call failed.
+  bool one_packet(const TempCgroup& cg) {
+    write_initial<__u32>(obj_.get(), find_global(elf_, "first_tag"), 0);
+    ScopedCgroupMove move(cg);
+    if (!move.ok()) return false;
+    Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in a = loopback(0);
+    if (::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return false;
+    a = loopback(bound_port(s.fd));
+    if (::sendto(s.fd, "x", 1, 0, reinterpret_cast<sockaddr*>(&a), sizeof a) != 1) return false;
+    char b;
+    return ::recv(s.fd, &b, 1, 0) == 1;
+  }
+  std::vector<__u32> attached(const TempCgroup& cg) {
+    __u32 ids[8] = {};
+    LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 8);
+    EXPECT_EQ(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_EGRESS, &q), 0) << std::strerror(errno);
+    return std::vector<__u32>(ids, ids + q.count);
+  }
+
+ private:
+  std::vector<uint8_t> elf_;
+  ObjectPtr obj_;
+  bool loaded_ = false;
+};
+
+TEST(LinkCgroupAttach, UpdateProgramSwitchesAndDetachEndsTheLink) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  CgroupOrder o;
+  ASSERT_TRUE(o.ok());
+  LinkPtr link(bpf_program__attach_cgroup(o.prog(1), cg.fd()));
+  ASSERT_TRUE(link) << std::strerror(errno);
+  ASSERT_TRUE(o.one_packet(cg));
+  EXPECT_EQ(o.hits(1), 1u);
+  ASSERT_EQ(bpf_link__update_program(link.get(), o.prog(2)), 0) << std::strerror(errno);
+  ASSERT_TRUE(o.one_packet(cg));
+  EXPECT_EQ(o.hits(1), 1u);
+  EXPECT_EQ(o.hits(2), 1u) << "the link still runs the old program";
+  // Detached, the link keeps its fd but no longer runs anything.
+  ASSERT_EQ(bpf_link__detach(link.get()), 0) << std::strerror(errno);
+  EXPECT_GE(bpf_link__fd(link.get()), 0);
+  ASSERT_TRUE(o.one_packet(cg));
+  EXPECT_EQ(o.hits(2), 1u);
+  EXPECT_TRUE(o.attached(cg).empty());
+  // An unloaded program is refused with a message naming it.
+  ObjectPtr unloaded = open_prog_object("attach_cgroup_order");
+  FullPrintCapture cap;
+  BPFXX_EXPECT_ERR(bpf_link__update_program(link.get(), must_find_program(unloaded.get(), "egress_three")), EINVAL);
+  EXPECT_NE(cap.text().find("prog 'egress_three': not loaded"), std::string::npos) << cap.text();
+}
+
+TEST(LinkCgroupAttach, LegacyAllowMultiRunsBoth) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  CgroupOrder o;
+  ASSERT_TRUE(o.ok());
+  ASSERT_EQ(bpf_prog_attach(o.fd(1), cg.fd(), BPF_CGROUP_INET_EGRESS, BPF_F_ALLOW_MULTI), 0) << std::strerror(errno);
+  LIBBPF_OPTS(bpf_prog_attach_opts, multi, .flags = BPF_F_ALLOW_MULTI);
+  ASSERT_EQ(bpf_prog_attach_opts(o.fd(2), cg.fd(), BPF_CGROUP_INET_EGRESS, &multi), 0) << std::strerror(errno);
+  ASSERT_TRUE(o.one_packet(cg));
+  EXPECT_EQ(o.hits(1), 1u);
+  EXPECT_EQ(o.hits(2), 1u);
+  // Attach order is run order.
+  EXPECT_EQ(o.first(), 1u);
+  EXPECT_EQ(o.last(), 2u);
+  EXPECT_EQ(o.attached(cg), (std::vector<__u32>{o.id(1), o.id(2)}));
+  // Without ALLOW_MULTI a third is refused while the cgroup has several.
+  EXPECT_LT(bpf_prog_attach(o.fd(3), cg.fd(), BPF_CGROUP_INET_EGRESS, 0), 0);
+  EXPECT_EQ(bpf_prog_detach2(o.fd(1), cg.fd(), BPF_CGROUP_INET_EGRESS), 0);
+  EXPECT_EQ(bpf_prog_detach2(o.fd(2), cg.fd(), BPF_CGROUP_INET_EGRESS), 0);
+  ASSERT_TRUE(o.one_packet(cg));
+  EXPECT_EQ(o.hits(1) + o.hits(2), 2u) << "a detached program still ran";
+}
+
+TEST(LinkCgroupAttach, LegacyReplaceSwapsOneProgram) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  CgroupOrder o;
+  ASSERT_TRUE(o.ok());
+  ASSERT_EQ(bpf_prog_attach(o.fd(1), cg.fd(), BPF_CGROUP_INET_EGRESS, BPF_F_ALLOW_MULTI), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_prog_attach(o.fd(2), cg.fd(), BPF_CGROUP_INET_EGRESS, BPF_F_ALLOW_MULTI), 0) << std::strerror(errno);
+  // Program one is replaced in place by program three.
+  LIBBPF_OPTS(bpf_prog_attach_opts, replace, .flags = BPF_F_ALLOW_MULTI | BPF_F_REPLACE, .replace_prog_fd = o.fd(1));
+  ASSERT_EQ(bpf_prog_attach_opts(o.fd(3), cg.fd(), BPF_CGROUP_INET_EGRESS, &replace), 0) << std::strerror(errno);
+  EXPECT_EQ(o.attached(cg), (std::vector<__u32>{o.id(3), o.id(2)}));
+  ASSERT_TRUE(o.one_packet(cg));
+  EXPECT_EQ(o.hits(1), 0u);
+  EXPECT_EQ(o.hits(3), 1u);
+  EXPECT_EQ(o.first(), 3u) << "the replacement should take the old program's place";
+  // Replacing a program that is not attached fails.
+  errno = 0;
+  EXPECT_LT(bpf_prog_attach_opts(o.fd(1), cg.fd(), BPF_CGROUP_INET_EGRESS, &replace), 0);
+  EXPECT_NE(errno, 0);
+  EXPECT_EQ(bpf_prog_detach2(o.fd(3), cg.fd(), BPF_CGROUP_INET_EGRESS), 0);
+  EXPECT_EQ(bpf_prog_detach2(o.fd(2), cg.fd(), BPF_CGROUP_INET_EGRESS), 0);
+  EXPECT_TRUE(o.attached(cg).empty());
+}
+
+TEST(LinkCgroupAttach, LegacyBeforeAfterOrdering) {
+  BPFXX_REQUIRE_ROOT();
+  BPFXX_TEMP_CGROUP(cg);
+  CgroupOrder o;
+  ASSERT_TRUE(o.ok());
+  ASSERT_EQ(bpf_prog_attach(o.fd(1), cg.fd(), BPF_CGROUP_INET_EGRESS, BPF_F_ALLOW_MULTI), 0) << std::strerror(errno);
+  LIBBPF_OPTS(bpf_prog_attach_opts, before, .flags = BPF_F_ALLOW_MULTI | BPF_F_BEFORE, .relative_fd = o.fd(1));
+  if (!kernel_has_cgroup_ordering()) {
+    // Older kernels take no ordering flags on cgroups.
+    errno = 0;
+    EXPECT_LT(bpf_prog_attach_opts(o.fd(2), cg.fd(), BPF_CGROUP_INET_EGRESS, &before), 0);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(bpf_prog_detach2(o.fd(1), cg.fd(), BPF_CGROUP_INET_EGRESS), 0);
+    GTEST_SKIP() << "kernel feature missing: ordered cgroup attachments (no link_create.cgroup.expected_revision "
+                    "in the kernel's bpf_attr); checked the EINVAL users see";
+  }
+  // Two goes before one (named by fd), three after one (named by id).
+  ASSERT_EQ(bpf_prog_attach_opts(o.fd(2), cg.fd(), BPF_CGROUP_INET_EGRESS, &before), 0) << std::strerror(errno);
+  LIBBPF_OPTS(bpf_prog_attach_opts, after, .flags = BPF_F_ALLOW_MULTI | BPF_F_AFTER, .relative_id = o.id(1));
+  ASSERT_EQ(bpf_prog_attach_opts(o.fd(3), cg.fd(), BPF_CGROUP_INET_EGRESS, &after), 0) << std::strerror(errno);
+  EXPECT_EQ(o.attached(cg), (std::vector<__u32>{o.id(2), o.id(1), o.id(3)}));
+  ASSERT_TRUE(o.one_packet(cg));
+  EXPECT_EQ(o.first(), 2u);
+  EXPECT_EQ(o.last(), 3u);
+  EXPECT_EQ(o.hits(1) + o.hits(2) + o.hits(3), 3u);
+  // A stale revision is refused.
+  LIBBPF_OPTS(bpf_prog_attach_opts, stale, .flags = BPF_F_ALLOW_MULTI, .expected_revision = 1);
+  errno = 0;
+  EXPECT_LT(bpf_prog_attach_opts(o.fd(1), cg.fd(), BPF_CGROUP_INET_EGRESS, &stale), 0);
+  EXPECT_EQ(errno, ESTALE);
+  for (int tag = 1; tag <= 3; tag++) EXPECT_EQ(bpf_prog_detach2(o.fd(tag), cg.fd(), BPF_CGROUP_INET_EGRESS), 0);
+  EXPECT_TRUE(o.attached(cg).empty());
+}
+
+// lsm_cgroup: bpf_program__attach_cgroup() makes a BPF_LSM_CGROUP link;
+// the section has no target of its own for bpf_program__attach().
+bool bpf_lsm_active() {
+  std::ifstream lsms("/sys/kernel/security/lsm");
+  std::string active;
+  std::getline(lsms, active);
+  return active.find("bpf") != std::string::npos;
+}
+
+TEST(LinkCgroupAttach, LsmCgroupErrorsWhereTrampolinesAreRefused) {
+  BPFXX_REQUIRE_ROOT();
+  if (sys::has_feature(sys::Feature::Trampoline)) GTEST_SKIP() << "this kernel allows trampolines";
+  ObjectPtr obj = open_prog_object("attach_lsm_cgroup");
+  ASSERT_TRUE(obj);
+  FullPrintCapture cap;
+  errno = 0;
+  EXPECT_LT(bpf_object__load(obj.get()), 0);
+  EXPECT_EQ(errno, EPERM);
+  EXPECT_NE(cap.text().find("deny_bind"), std::string::npos) << cap.text();
+  BPFXX_TEMP_CGROUP(cg);
+  EXPECT_EQ(bpf_program__attach_cgroup(must_find_program(obj.get(), "deny_bind"), cg.fd()), nullptr);
+  EXPECT_EQ(errno, EINVAL);
+  EXPECT_NE(cap.text().find("prog 'deny_bind': not loaded"), std::string::npos) << cap.text();
+}
+
+TEST(LinkCgroupAttach, LsmCgroupDeniesBindsInItsCgroup) {
+  BPFXX_REQUIRE_ROOT();
+  if (!sys::has_feature(sys::Feature::Trampoline)) {
+    GTEST_SKIP() << "kernel feature missing: " << sys::feature_description(sys::Feature::Trampoline)
+                 << " (lsm_cgroup programs need them)";
+  }
+  if (!bpf_lsm_active()) GTEST_SKIP() << "the bpf LSM is not active";
+  const std::vector<uint8_t> elf = prog_bytes("attach_lsm_cgroup");
+  ObjectPtr obj = open_prog_object("attach_lsm_cgroup");
+  ASSERT_TRUE(obj);
+  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  bpf_program* prog = must_find_program(obj.get(), "deny_bind");
+  {
+    // No target of its own: bpf_program__attach() names the section.
+    FullPrintCapture cap;
+    EXPECT_EQ(bpf_program__attach(prog), nullptr);
+    EXPECT_EQ(errno, EOPNOTSUPP);
+    EXPECT_NE(cap.text().find("section 'lsm_cgroup/socket_bind'"), std::string::npos) << cap.text();
+  }
+  BPFXX_TEMP_CGROUP(cg);
+  LinkPtr link(bpf_program__attach_cgroup(prog, cg.fd()));
+  ASSERT_TRUE(link) << std::strerror(errno);
+  auto bind_in_cgroup = [&]() -> int {
+    ScopedCgroupMove move(cg);
+    EXPECT_TRUE(move.ok());
+    Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in a = loopback(0);
+    return ::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 ? 0 : errno;
+  };
+  EXPECT_EQ(bind_in_cgroup(), EPERM);
+  EXPECT_EQ(read_initial<__u64>(obj.get(), find_global(elf, "bind_denials")), 1u);
+  // Outside the cgroup binds go through.
+  Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a = loopback(0);
+  EXPECT_EQ(::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  link.reset();
+  EXPECT_EQ(bind_in_cgroup(), 0);
+  EXPECT_EQ(read_initial<__u64>(obj.get(), find_global(elf, "bind_denials")), 1u);
 }
 
 TEST(LinkCgroupAttach, ClearErrors) {

@@ -20,11 +20,6 @@ namespace {
 constexpr const char* kObj = "net_sock";
 constexpr __u32 kSteered = 0, kMsgs = 1;
 
-struct LinkDeleter {
-  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
-
 struct Fd {
   int fd = -1;
   explicit Fd(int f) : fd(f) {}

@@ -23,11 +23,6 @@
 namespace bpfxx::test {
 namespace {
 
-struct LinkDeleter {
-  void operator()(bpf_link* l) const { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
-
 // Whether the kernel can make kprobes at all: the kprobe PMU or the legacy
 // tracefs interface. Found independently of the attach code's own checks.
 bool kernel_has_kprobes() {

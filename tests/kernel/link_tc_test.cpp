@@ -24,11 +24,6 @@ constexpr const char* kObj = "net_tcx";
 constexpr __u32 kTcxSeen = 0, kTcxDropped = 1, kNfSeen = 2;
 constexpr int kDatagrams = 4;
 
-struct LinkDeleter {
-  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
-
 __u64 counter(bpf_object* obj, __u32 idx) {
   __u64 value = 0;
   EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, "counters")), &idx, &value), 0);

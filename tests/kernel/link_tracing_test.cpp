@@ -24,11 +24,6 @@
 namespace bpfxx::test {
 namespace {
 
-struct LinkDeleter {
-  void operator()(bpf_link* l) const { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
-
 void do_getpid(int times) {
   for (int i = 0; i < times; i++) syscall(SYS_getpid);
 }
@@ -84,6 +79,56 @@ TEST_F(LinkTracing, TracepointByIoctlWhenForced) {
   for (int spin = 0; spin < 2000 && global("perf_hits") < 5; spin++) do_getpid(1000);
   EXPECT_GE(global("perf_hits"), 5u);
   link.reset();  // closes pfd
+}
+
+// A perf event attached by ioctl has no BPF link: update_program and
+// detach fail with EINVAL as in libbpf (whose BPF_LINK_UPDATE/DETACH on the
+// perf fd the kernel refuses), saying why, and the program keeps running.
+TEST_F(LinkTracing, IoctlPerfLinkRefusesUpdateAndDetach) {
+  load();
+  struct perf_event_attr attr = {};
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.size = sizeof attr;
+  attr.config = PERF_COUNT_SW_CPU_CLOCK;
+  attr.sample_period = 100000;
+  const int pfd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
+  ASSERT_GE(pfd, 0) << std::strerror(errno);
+  LIBBPF_OPTS(bpf_perf_event_opts, opts, .force_ioctl_attach = true);
+  LinkPtr link(bpf_program__attach_perf_event_opts(prog("on_cpu_clock"), pfd, &opts));
+  if (!link) close(pfd);
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  {
+    FullPrintCapture capture;
+    BPFXX_EXPECT_ERR(bpf_link__update_program(link.get(), prog("on_cpu_clock")), EINVAL);
+    BPFXX_EXPECT_ERR(bpf_link__detach(link.get()), EINVAL);
+    EXPECT_NE(capture.text().find("attached by ioctl, it has no BPF link"), std::string::npos) << capture.text();
+    EXPECT_NE(capture.text().find("prog 'on_cpu_clock'"), std::string::npos) << capture.text();
+  }
+  for (int spin = 0; spin < 2000 && global("perf_hits") < 3; spin++) do_getpid(1000);
+  EXPECT_GE(global("perf_hits"), 3u) << "the program stopped after the refused calls";
+}
+
+// A BPF perf-event link cannot switch programs either (the kernel has no
+// update for it): its error reaches the caller, and the link still counts.
+TEST_F(LinkTracing, PerfLinkUpdateProgramGivesTheKernelsError) {
+  load();
+  struct perf_event_attr attr = {};
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.size = sizeof attr;
+  attr.config = PERF_COUNT_SW_CPU_CLOCK;
+  attr.sample_period = 100000;
+  const int pfd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
+  ASSERT_GE(pfd, 0) << std::strerror(errno);
+  LinkPtr link(bpf_program__attach_perf_event(prog("on_cpu_clock"), pfd));
+  if (!link) close(pfd);
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  FullPrintCapture capture;
+  errno = 0;
+  EXPECT_LT(bpf_link__update_program(link.get(), prog("on_cpu_clock")), 0);
+  EXPECT_NE(errno, 0);
+  EXPECT_NE(capture.text().find("BPF_LINK_UPDATE"), std::string::npos) << capture.text();
+  for (int spin = 0; spin < 2000 && global("perf_hits") < 3; spin++) do_getpid(1000);
+  EXPECT_GE(global("perf_hits"), 3u);
 }
 
 TEST_F(LinkTracing, PerfEventCpuClockCountsWithCookie) {

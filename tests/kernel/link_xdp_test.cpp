@@ -22,11 +22,6 @@ constexpr const char* kObj = "net_xdp";
 constexpr __u32 kSeen = 0, kDropped = 1, kPassSeen = 2;
 constexpr int kDatagrams = 4;
 
-struct LinkDeleter {
-  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
-
 struct Fd {
   int fd = -1;
   explicit Fd(int f) : fd(f) {}
@@ -204,6 +199,14 @@ TEST(LinkXdp, NetlinkAttachQueryReplaceDetach) {
     EXPECT_EQ(id, prog_id(filter));
     ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id), 0);
     EXPECT_EQ(id, 0u);
+    // Several modes named: as libbpf, driver mode wins over hardware, and
+    // hardware over generic.
+    id = 1;
+    ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_SKB_MODE | XDP_FLAGS_DRV_MODE, &id), 0);
+    EXPECT_EQ(id, 0u);
+    id = 1;
+    ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_SKB_MODE | XDP_FLAGS_HW_MODE, &id), 0);
+    EXPECT_EQ(id, 0u);
   });
   bpf_xdp_query_opts q = query(net);
   EXPECT_EQ(q.attach_mode, XDP_ATTACHED_SKB);
@@ -280,7 +283,7 @@ TEST(LinkXdp, ClearErrors) {
   EXPECT_EQ(bpf_xdp_attach(1, 3, 1u << 20, nullptr), -EINVAL);
   EXPECT_NE(cap.text().find("unknown XDP flags"), std::string::npos) << cap.text();
   __u32 id = 0;
-  EXPECT_EQ(bpf_xdp_query_id(1, XDP_FLAGS_SKB_MODE | XDP_FLAGS_DRV_MODE, &id), -EINVAL);
+  EXPECT_EQ(bpf_xdp_query_id(1, 1u << 20, &id), -EINVAL);
   EXPECT_EQ(bpf_xdp_query_id(1, 0, nullptr), -EINVAL);
   // A device that does not exist: the kernel's error comes back.
   LIBBPF_OPTS(bpf_xdp_query_opts, q);

@@ -38,8 +38,10 @@ int run(const bpf_program* prog, __u32* retval) {
 
 size_t page() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
 
-// Where libbpf 1.8 puts the globals: the last pages of the arena.
+// Where libbpf 1.8 puts the globals: the last pages of the arena where the
+// verifier takes map-value offsets that far, else offset 0.
 size_t globals_offset(const bpf_map* arena, size_t globals_size) {
+  if (!bpfxx::sys::has_feature(bpfxx::sys::Feature::Ldimm64FullRangeOff)) return 0;
   const size_t size = static_cast<size_t>(bpf_map__max_entries(arena)) * page();
   return size - (globals_size + page() - 1) / page() * page();
 }
@@ -246,14 +248,40 @@ TEST(ObjectArena, MapExtraPlacesTheArena) {
   size_t size = 0;
   void* base = bpf_map__initial_value(arena, &size);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(base), want);
-  // 8 pages now: the globals moved to the new last page, and BPF finds them there.
-  EXPECT_EQ(at<int>(base, 7 * page() + g.counter.offset), 42);
+  // 8 pages now: the globals moved to the new last page (where the kernel
+  // allows it), and BPF finds them there.
+  const size_t goff = globals_offset(arena, 1);
+  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 42);
   __u32 ret = 1;
   ASSERT_EQ(run(must_find_program(obj.get(), "read_globals"), &ret), 0);
   EXPECT_EQ(read_initial<__u32>(obj.get(), g.seen_counter), 42u);
-  EXPECT_EQ(at<int>(base, 7 * page() + g.counter.offset), 43);
+  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 43);
   obj.reset();
   EXPECT_FALSE(is_mapped(reinterpret_cast<void*>(want), len));
+}
+
+// A 1 GiB arena puts its globals past the 512 MiB that kernels up to 6.18
+// allow as a direct map-value offset: they must still load (globals at
+// offset 0 there) and BPF must find the C initial values.
+TEST(ObjectArena, ArenaPastHalfAGigabyteLoads) {
+  SKIP_WITHOUT_ARENA();
+  const GlobalsLayout g = globals_layout();
+  FullPrintCapture cap;
+  ObjectPtr obj = open_prog_object("arena_globals");
+  ASSERT_NE(obj, nullptr);
+  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
+  ASSERT_NE(arena, nullptr);
+  const __u32 pages = static_cast<__u32>((size_t{1} << 30) / page());
+  ASSERT_EQ(bpf_map__set_max_entries(arena, pages), 0);
+  ASSERT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
+  void* base = bpf_map__initial_value(arena, nullptr);
+  ASSERT_NE(base, nullptr);
+  const size_t goff = globals_offset(arena, 1);
+  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 42);
+  __u32 ret = 1;
+  ASSERT_EQ(run(must_find_program(obj.get(), "read_globals"), &ret), 0);
+  EXPECT_EQ(read_initial<__u32>(obj.get(), g.seen_counter), 42u);
+  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 43);
 }
 
 TEST(ObjectArena, FailedLoadLeavesNoMapping) {

@@ -29,11 +29,6 @@ bpf_map* must_find_map(bpf_object* obj, const char* name) {
   return map;
 }
 
-struct LinkDeleter {
-  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
-
 // Leaves the .struct_ops.link map out of the load when the kernel cannot
 // create it; returns the struct_ops map the test should use.
 const char* usable_map(bpf_object* obj) {
@@ -155,6 +150,28 @@ TEST(StructOpsCc, ShadowDataSwapsProgramAndName) {
   EXPECT_EQ(counter(obj.get(), "init_calls"), 0u);
   link.reset();
   EXPECT_FALSE(cc_available("bpfxx_cc_sh"));
+}
+
+// A program replaced in every map that declared it serves nothing: it is
+// not loaded, and the load does not fail over it (libbpf's rule).
+TEST(StructOpsCc, ProgramReplacedEverywhereIsNotLoaded) {
+  BPFXX_REQUIRE_ROOT();
+  ObjectPtr obj = open_prog_object(kObj);
+  ASSERT_TRUE(obj);
+  bpf_program* alt = must_find_program(obj.get(), "bpfxx_init_alt");
+  for (const char* name : {"cc_link", "cc_plain"}) {
+    size_t size = 0;
+    auto* slots = static_cast<bpf_program**>(bpf_map__initial_value(must_find_map(obj.get(), name), &size));
+    ASSERT_NE(slots, nullptr);
+    ASSERT_GE(size, 4 * sizeof(bpf_program*));
+    ASSERT_EQ(slots[3], must_find_program(obj.get(), "bpfxx_init")) << name;
+    slots[3] = alt;  // init
+  }
+  FullPrintCapture cap;
+  ASSERT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
+  EXPECT_GE(bpf_program__fd(alt), 0);
+  EXPECT_LT(bpf_program__fd(must_find_program(obj.get(), "bpfxx_init")), 0);
+  EXPECT_GE(bpf_program__fd(must_find_program(obj.get(), "bpfxx_ssthresh")), 0);
 }
 
 TEST(StructOpsCc, MapsNotCreatedLeaveTheirProgramsUnloaded) {

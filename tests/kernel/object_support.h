@@ -18,6 +18,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,12 @@ class FullPrintCapture {
   }
   libbpf_print_fn_t prev_;
 };
+
+// Owns a bpf_link: destroys it (detaching it unless disconnected) at scope end.
+struct LinkDeleter {
+  void operator()(bpf_link* l) const noexcept { bpf_link__destroy(l); }
+};
+using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
 
 // Opens tests/progs/<name>.bpf.o; fails the test (returning null) when the
 // open fails.

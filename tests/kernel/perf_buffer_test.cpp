@@ -22,87 +22,8 @@ namespace {
 
 using namespace bpfxx::test;
 
-struct Control {
-  uint64_t per_run;
-  uint64_t next_seq;
-  uint64_t failures;
-  uint64_t sent;
-  uint64_t fixed_size;
-};
-
-struct PerfBufferDeleter {
-  void operator()(perf_buffer* pb) const { perf_buffer__free(pb); }
-};
-using PerfBufferPtr = std::unique_ptr<perf_buffer, PerfBufferDeleter>;
-
-// CPUs this test may run programs on: the online ones, at most two.
-std::vector<int> test_cpus() {
-  std::vector<int> cpus;
-  const long n = sysconf(_SC_NPROCESSORS_ONLN);
-  for (int c = 0; c < n && cpus.size() < 2; ++c) cpus.push_back(c);
-  return cpus;
-}
-
-struct SampleCheck {
-  perf_buffer* pb = nullptr;
-  int want_cpu = -1;
-  uint64_t next_seq = 0;
-  uint64_t received = 0;
-  uint64_t lost = 0;
-  uint64_t lost_calls = 0;
-  uint64_t copied = 0;  // samples handed over from the scratch copy
-  uint64_t bad = 0;
-  std::string first_error;
-
-  void error(const std::string& what) {
-    if (bad++ == 0) first_error = what;
-  }
-
-  static void on_sample(void* ctx, int cpu, void* data, __u32 size) {
-    auto* c = static_cast<SampleCheck*>(ctx);
-    ++c->received;
-    if (cpu != c->want_cpu) c->error("sample on CPU " + std::to_string(cpu));
-    if (size < 24) {
-      c->error("sample of " + std::to_string(size) + " bytes");
-      return;
-    }
-    // A raw sample follows its u32 size, so it is only 4-byte aligned (as
-    // with libbpf): copy the words out rather than reading them in place.
-    uint64_t w[64] = {};
-    std::memcpy(w, data, std::min<size_t>(size, sizeof w));
-    const uint64_t seq = w[0];
-    if (c->lost == 0 && seq != c->next_seq)
-      c->error("seq " + std::to_string(seq) + ", expected " + std::to_string(c->next_seq));
-    c->next_seq = seq + 1;
-    const uint64_t want = w[2] & 0xffff;
-    const uint64_t run = w[2] >> 16;
-    // The raw sample is padded so that it and its u32 size fill u64s.
-    const uint64_t padded = ((want + 4 + 7) & ~uint64_t{7}) - 4;
-    if (w[1] != static_cast<uint64_t>(c->want_cpu) || size != padded)
-      c->error("seq " + std::to_string(seq) + ": cpu " + std::to_string(w[1]) + " size " + std::to_string(size) +
-               " for " + std::to_string(want));
-    uint64_t words[64];
-    for (int j = 3; j < 64; ++j) words[j] = pattern(run, static_cast<uint64_t>(j - 3));
-    if (want > sizeof w || std::memcmp(w + 3, words + 3, want - 24) != 0)
-      c->error("seq " + std::to_string(seq) + ": content differs");
-    void* buf = nullptr;
-    size_t buf_size = 0;
-    for (size_t i = 0; i < perf_buffer__buffer_cnt(c->pb); ++i) {
-      if (perf_buffer__buffer(c->pb, static_cast<int>(i), &buf, &buf_size) != 0) continue;
-      const auto* lo = static_cast<const char*>(buf);
-      const auto* p = static_cast<const char*>(data);
-      if (p >= lo && p < lo + buf_size + static_cast<size_t>(getpagesize())) return;
-    }
-    ++c->copied;
-  }
-
-  static void on_lost(void* ctx, int cpu, __u64 cnt) {
-    auto* c = static_cast<SampleCheck*>(ctx);
-    if (cpu != c->want_cpu) c->error("loss on CPU " + std::to_string(cpu));
-    c->lost += cnt;
-    ++c->lost_calls;
-  }
-};
+using Control = PerfStreamControl;
+using SampleCheck = PerfSampleCheck;
 
 TEST(PerfBuffer, SamplesFromAKnownCpuArriveWhole) {
   BPFXX_REQUIRE_ROOT();

@@ -21,61 +21,8 @@ namespace {
 
 using namespace bpfxx::test;
 
-struct Control {
-  uint64_t per_run;
-  uint64_t next_seq;
-  uint64_t failures;
-  uint64_t committed;
-  uint64_t discarded;
-};
-
-struct RingBufferDeleter {
-  void operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
-};
-using RingBufferPtr = std::unique_ptr<ring_buffer, RingBufferDeleter>;
-
-// What the stream callback checks: the next expected sequence number (the
-// program discards those with seq % 5 == 3), each record's size and bytes.
-struct StreamCheck {
-  ring* r = nullptr;
-  uint64_t next_seq = 0;
-  uint64_t received = 0;
-  uint64_t bad = 0;
-  uint64_t wrapped = 0;
-  std::string first_error;
-
-  void error(const std::string& what) {
-    if (bad++ == 0) first_error = what;
-  }
-
-  static int cb(void* ctx, void* data, size_t size) {
-    auto* c = static_cast<StreamCheck*>(ctx);
-    while (c->next_seq % 5 == 3) ++c->next_seq;
-    const uint64_t seq = c->next_seq++;
-    ++c->received;
-    if (size < 16) {
-      c->error("record of " + std::to_string(size) + " bytes");
-      return 0;
-    }
-    uint64_t words[64];
-    words[0] = seq;
-    const uint64_t kind = seq % 6 < 4 ? 1 : 2;
-    static const uint64_t fixed[4] = {16, 48, 136, 392};
-    const uint64_t want_size = kind == 1 ? fixed[seq % 6] : (((seq * 13) & 511) | 16);
-    words[1] = want_size | (kind << 32);
-    for (int j = 2; j < 64; ++j) words[j] = pattern(seq, static_cast<uint64_t>(j - 2));
-    if (size != want_size) {
-      c->error("seq " + std::to_string(seq) + ": size " + std::to_string(size) + ", expected " +
-               std::to_string(want_size) + " (got seq " + std::to_string(*static_cast<uint64_t*>(data)) + ")");
-      return 0;
-    }
-    if (std::memcmp(data, words, size) != 0) c->error("seq " + std::to_string(seq) + ": content differs");
-    // Before the callback returns, the consumer position is this record's.
-    const uint64_t pos = ring__consumer_pos(c->r) & (ring__size(c->r) - 1);
-    if (pos + 8 + size > ring__size(c->r)) ++c->wrapped;
-    return 0;
-  }
-};
+using Control = RingStreamControl;
+using StreamCheck = RingStreamCheck;
 
 TEST(RingBuffer, StreamsEveryCommittedRecordOnceInOrder) {
   BPFXX_REQUIRE_ROOT();

@@ -27,4 +27,12 @@ int feature_main(const std::vector<std::string>& args, const Options& options);
 // btf_cmd.cpp
 int btf_main(const std::vector<std::string>& args, const Options& options);
 
+// gen_cmd.cpp
+int gen_main(const std::vector<std::string>& args, const Options& options);
+
+// prog_cmd.cpp, map_cmd.cpp, link_cmd.cpp
+int prog_main(const std::vector<std::string>& args, const Options& options);
+int map_main(const std::vector<std::string>& args, const Options& options);
+int link_main(const std::vector<std::string>& args, const Options& options);
+
 }  // namespace bpfxx::tool

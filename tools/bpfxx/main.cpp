@@ -23,6 +23,10 @@ struct Object {
 constexpr Object kObjects[] = {
     {"feature", feature_main, "feature probe [kernel]    what the running kernel supports"},
     {"btf", btf_main, "btf dump file PATH        BTF as raw records, or as C (format c)"},
+    {"gen", gen_main, "gen skeleton FILE [name N] a skeleton header (also: subskeleton, object)"},
+    {"prog", prog_main, "prog show|dump|stream     loaded programs, their code and streams"},
+    {"map", map_main, "map show|dump|update|... maps and their elements ('bpfxx map help')"},
+    {"link", link_main, "link show                 links: what each program is attached to"},
 };
 
 void print_usage(std::FILE* out) {
