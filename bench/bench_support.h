@@ -316,6 +316,21 @@ inline double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+// take_turns() for the buffer benchmarks: one untimed round first (the
+// first touch of each ring's pages and the callbacks' code must not land in
+// a timed drain), its samples dropped, then `rounds` timed rounds. The
+// medians of the samples, in their order; empty when a run failed.
+inline std::vector<double> warm_then_medians(int rounds, const std::vector<std::function<bool()>>& contenders,
+                                             const std::vector<std::vector<double>*>& samples) {
+  bool ok = take_turns(1, contenders, false);
+  for (std::vector<double>* s : samples) s->clear();
+  ok = ok && take_turns(rounds, contenders, false);
+  if (!ok) return {};
+  std::vector<double> medians;
+  for (const std::vector<double>* s : samples) medians.push_back(median(*s));
+  return medians;
+}
+
 // The object under test: its bytes and the name it is opened under.
 struct ObjectFile {
   std::string name;

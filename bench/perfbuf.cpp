@@ -185,19 +185,12 @@ int main(int argc, char** argv) {
           });
         }
     };
-    // One untimed round first: the first touch of each ring's pages and
-    // the callbacks' code must not land in a timed drain.
-    bool ok = bench::take_turns(1, contenders, false);
-    floor_ns.clear();
-    lib_ns.clear();
-    our_ns.clear();
-    batch_ns.clear();
-    ok = ok && bench::take_turns(rounds, contenders, false);
+    const std::vector<double> medians =
+        bench::warm_then_medians(rounds, contenders, {&floor_ns, &lib_ns, &our_ns, &batch_ns});
     lib_free(theirs);
     perf_buffer__free(ours);
-    if (!ok) return 1;
-    const double fl = bench::median(floor_ns), lb = bench::median(lib_ns), ox = bench::median(our_ns),
-                 bt = bench::median(batch_ns);
+    if (medians.empty()) return 1;
+    const double fl = medians[0], lb = medians[1], ox = medians[2], bt = medians[3];
     std::printf("%4d B    %8.2f %8.2f %8.2f %8.2f   %11.2fx %11.2fx %10.2fx\n", size, fl, lb, ox, bt, ox / lb,
                 bt / lb, bt / fl);
   }

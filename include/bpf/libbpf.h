@@ -1766,7 +1766,8 @@ BPFXX_OPTS_KNOWN_SIZE_(bpf_tracing_multi_opts)
  * @brief **bpf_program__attach_tracing_multi()** attaches a fentry.multi,
  * fexit.multi or fsession.multi program to many kernel functions in one
  * link (BPF_LINK_TYPE_TRACING_MULTI), named by a glob over vmlinux BTF
- * function names ("module:pattern" for a module's) or by BTF ids.
+ * function names or by BTF ids ("module:pattern" is refused with
+ * -EOPNOTSUPP: module functions are not supported yet).
  * @param prog a loaded multi-function tracing program
  * @param pattern glob ('*', '?'); NULL when @p opts lists ids
  * @param opts options; may be NULL with a pattern

@@ -12,8 +12,9 @@
  * argument values from the probed registers and memory.
  *
  * The maps' names and the spec layout are an interface between this header
- * and the loader's USDT code: they match libbpf's, so objects built with
- * either library's header work with either loader.
+ * and the loader's USDT code: they match libbpf 1.7+'s, so objects built
+ * with either library's header work with either loader (bpfxx's loader
+ * also accepts objects built with libbpf <= 1.6's smaller spec).
  *
  *   bpf_usdt_arg_cnt(ctx)            number of arguments of the probe
  *   bpf_usdt_arg_size(ctx, n)        size in bytes of argument n
@@ -56,25 +57,24 @@ enum __bpf_usdt_arg_type {
 };
 
 /*
- * One argument, 16 bytes. The 32-bit word after val_off holds arg_type in
- * its low 8 bits, where the older layout (a plain enum) kept the value, so
- * specs of the CONST, REG and REG_DEREF kinds read the same either way. The
- * other 24 bits carry the SIB index register's pt_regs offset (12 bits), the
- * SIB scale as a shift (4 bits) and 8 reserved bits. All four bitfields
- * share one 32-bit unit; big-endian targets allocate bitfields from the top,
- * hence the reversed order there.
+ * One argument, 24 bytes: libbpf 1.7's layout, which bpfxx follows. Its
+ * 16-bit bitfields cannot share the 8-bit arg_type's first 16-bit unit,
+ * so idx_reg_off and scale_bitshift form the u16 at byte 10 and reg_off
+ * moves to byte 14. The loader also accepts objects built with the older
+ * 16-byte argument (208-byte __bpf_usdt_spec) and fills in whichever
+ * layout the object's __bpf_usdt_specs map has.
  */
 struct __bpf_usdt_arg_spec {
 	__u64 val_off;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	enum __bpf_usdt_arg_type arg_type : 8;
-	__u32 idx_reg_off : 12;
-	__u32 scale_bitshift : 4;
-	__u32 __reserved : 8;
+	__u16 idx_reg_off : 12;    /* SIB index register's offset in pt_regs */
+	__u16 scale_bitshift : 4;  /* SIB scale as a shift */
+	__u8 __reserved : 8;
 #else
-	__u32 __reserved : 8;
-	__u32 scale_bitshift : 4;
-	__u32 idx_reg_off : 12;
+	__u8 __reserved : 8;
+	__u16 idx_reg_off : 12;
+	__u16 scale_bitshift : 4;
 	enum __bpf_usdt_arg_type arg_type : 8;
 #endif
 	short reg_off;     /* offset of the (base) register in struct pt_regs */

@@ -89,7 +89,7 @@ class PerfRing {
     // position is computed from this register, not from the loaded
     // header, so the header loads do not wait on each other (the compare
     // is predicted) and the loop runs at load throughput, not latency.
-    uint64_t run_size = 0;
+    uint64_t run_size = UINT64_MAX;  // matches no u16 size: the first header is checked
     while (tail != head) {
       const uint64_t off = tail & mask_;
       const uint8_t* rec = data_ + off;

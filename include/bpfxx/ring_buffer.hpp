@@ -96,6 +96,9 @@ class RingReader {
           if ((len & kBusy) != 0) break;
           run_len = len;
           run_step = (static_cast<uint64_t>(len & ~kDiscard) + kHeader + 7) & ~uint64_t{7};
+          // The kernel never commits a record larger than the ring; a
+          // corrupt length must not send the visitor past the mapping.
+          if (run_step > mask_ + 1) break;
         }
         cons += run_step;
         if ((len & kDiscard) != 0) continue;

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <span>
 #include <unordered_map>
+#include <set>
 #include <vector>
 
 namespace bpfxx::link {
@@ -36,11 +37,24 @@ constexpr const char* kSpecsMap = "__bpf_usdt_specs";
 constexpr const char* kIpMap = "__bpf_usdt_ip_to_spec_id";
 constexpr uint16_t kEtExec = 2;
 
+// Slots of disconnected links, per specs map (kernel map id): their probes
+// still read them after the link object and maybe the manager are gone, so
+// no later manager of that map may hand them out again.
+struct KeptSlots {
+  std::mutex mu;
+  std::map<uint32_t, std::set<int>> by_map;
+};
+KeptSlots& kept_slots() {
+  static KeptSlots kept;
+  return kept;
+}
+
 // The spec slots of one __bpf_usdt_specs map: which are free. Holds its
 // own fds of the two maps, so links may outlive the object.
 class UsdtManager {
  public:
-  UsdtManager(int specs_fd, int ip_fd, uint32_t capacity) : specs_fd_(specs_fd), ip_fd_(ip_fd), capacity_(capacity) {}
+  UsdtManager(int specs_fd, int ip_fd, uint32_t capacity, uint32_t map_id)
+      : specs_fd_(specs_fd), ip_fd_(ip_fd), capacity_(capacity), map_id_(map_id) {}
   ~UsdtManager() {
     sys::kernel().close(specs_fd_);
     sys::kernel().close(ip_fd_);
@@ -59,8 +73,18 @@ class UsdtManager {
       free_.pop_back();
       return id;
     }
+    KeptSlots& kept = kept_slots();
+    std::lock_guard<std::mutex> kept_lock(kept.mu);
+    const std::set<int>& never = kept.by_map[map_id_];
+    while (next_ < capacity_ && never.count(static_cast<int>(next_)) != 0) next_++;
     if (next_ >= capacity_) return -1;
     return static_cast<int>(next_++);
+  }
+  // The slots of a disconnected link: taken for good.
+  void keep(const std::vector<int>& ids) {
+    KeptSlots& kept = kept_slots();
+    std::lock_guard<std::mutex> lock(kept.mu);
+    kept.by_map[map_id_].insert(ids.begin(), ids.end());
   }
   void give_back(const std::vector<int>& ids) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -72,6 +96,7 @@ class UsdtManager {
   int specs_fd_;
   int ip_fd_;
   uint32_t capacity_;
+  uint32_t map_id_;
   std::mutex mu_;
   uint32_t next_ = 0;
   std::vector<int> free_;
@@ -101,7 +126,7 @@ Result<std::shared_ptr<UsdtManager>> manager_for(const bpf_map& specs, const bpf
     sys::kernel().close(sfd);
     return fail(-ifd, "dup of the USDT address map's fd");
   }
-  auto m = std::make_shared<UsdtManager>(sfd, ifd, info.max_entries);
+  auto m = std::make_shared<UsdtManager>(sfd, ifd, info.max_entries, info.id);
   managers[info.id] = m;
   return m;
 }
@@ -111,9 +136,10 @@ class UsdtLink : public bpf_link {
   UsdtLink(std::shared_ptr<UsdtManager> man, std::string what) : man_(std::move(man)), what_(std::move(what)) {}
   ~UsdtLink() override {
     if (disconnected()) {
-      // The probes stay: their links keep their fds (and the slots stay
-      // taken).
+      // The probes stay: their links keep their fds, and their slots stay
+      // taken even after this manager goes.
       for (auto& l : probes_) l->disconnect();
+      man_->keep(spec_ids_);
       return;
     }
     static_cast<void>(release());
@@ -181,6 +207,9 @@ Result<uint64_t> usdt_runtime_address(std::string_view proc_maps, std::string_vi
     std::string_view name = std::string_view(line).substr(static_cast<size_t>(name_at));
     while (!name.empty() && (name.back() == ' ' || name.back() == '\r')) name.remove_suffix(1);
     if (name != path) continue;
+    // Only executable mappings hold probes; with some linkers a read-only
+    // segment also covers the first page of the code.
+    if (perms[2] != 'x') continue;
     if (file_offset >= off && file_offset - off < end - start) return start + (file_offset - off);
   }
   return fail(ESRCH, std::string(path) + " is not mapped at file offset " + std::to_string(file_offset) +
@@ -204,11 +233,18 @@ Result<LinkPtr> attach_usdt(const bpf_program& prog, pid_t pid, const char* bina
                         "cannot attach " + what + ": the object has no " + kSpecsMap + "/" + kIpMap +
                             " maps (include <bpf/usdt.bpf.h> in the BPF program)");
   }
-  if (specs->value_size != sizeof(UsdtSpec) || specs->key_size != sizeof(int) || ips->key_size != sizeof(long) ||
-      ips->value_size != sizeof(uint32_t)) {
+  if (specs->key_size != sizeof(int) || ips->key_size != sizeof(long) || ips->value_size != sizeof(uint32_t)) {
     return prog_failure(prog, EINVAL,
                         "cannot attach " + what + ": map " + kSpecsMap + " or " + kIpMap +
                             " has a layout other than <bpf/usdt.bpf.h>'s");
+  }
+  // The object's header decides the spec layout: both are accepted.
+  if (specs->value_size != kUsdtSpecSizeCompact && specs->value_size != kUsdtSpecSizeWide) {
+    return prog_failure(prog, EINVAL,
+                        "cannot attach " + what + ": map " + kSpecsMap + " has value size " +
+                            std::to_string(specs->value_size) + ", which matches no known struct __bpf_usdt_spec (" +
+                            std::to_string(kUsdtSpecSizeCompact) + " or " + std::to_string(kUsdtSpecSizeWide) +
+                            " bytes)");
   }
   if (pid < 0) pid = -1;
   if (pid == 0) pid = ::getpid();
@@ -252,7 +288,9 @@ Result<LinkPtr> attach_usdt(const bpf_program& prog, pid_t pid, const char* bina
     if (auto hit = slot_of_args.find(site.args); hit != slot_of_args.end()) {
       id = hit->second;
     } else {
-      auto spec = parse_usdt_args(site.args, usdt_cookie);
+      auto parsed = parse_usdt_args(site.args, usdt_cookie);
+      if (!parsed) return prog_failure(prog, parsed.error(), "cannot attach " + what + ": " + parsed.message());
+      auto spec = serialize_usdt_spec(*parsed, specs->value_size);
       if (!spec) return prog_failure(prog, spec.error(), "cannot attach " + what + ": " + spec.message());
       id = (*man)->take();
       if (id < 0) {
@@ -261,7 +299,7 @@ Result<LinkPtr> attach_usdt(const bpf_program& prog, pid_t pid, const char* bina
                                 kSpecsMap + " are in use (raise BPF_USDT_MAX_SPEC_CNT)");
       }
       link->add_spec(id);
-      if (const int rc = bpf_map_update_elem((*man)->specs_fd(), &id, &*spec, BPF_ANY); rc < 0) {
+      if (const int rc = bpf_map_update_elem((*man)->specs_fd(), &id, spec->data(), BPF_ANY); rc < 0) {
         return prog_failure(prog, -rc, "cannot attach " + what + ": storing spec #" + std::to_string(id) + ": " +
                                            std::strerror(-rc));
       }

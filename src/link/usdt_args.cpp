@@ -1,7 +1,9 @@
 #include "link/usdt_args.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <string>
 
 namespace bpfxx::link {
@@ -75,6 +77,7 @@ Result<UsdtArgSpec> parse_one(int n, std::string_view text) {
   UsdtArgSpec a;
   int64_t size = 0;
   if (!sc.integer(&size) || !sc.eat('@')) return bad_arg(n, text, "expected <size>@<operand>");
+  if (size < -8 || size > 8) return bad_arg(n, text, "size " + std::to_string(size) + " is not 1, 2, 4 or 8");
   a.arg_signed = size < 0;
   const int64_t bytes = size < 0 ? -size : size;
   if (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8) {
@@ -162,6 +165,44 @@ Result<UsdtSpec> parse_usdt_args(std::string_view args, uint64_t usdt_cookie) {
   }
   spec.arg_cnt = static_cast<int16_t>(n);
   return spec;
+}
+
+}  // namespace bpfxx::link
+
+namespace bpfxx::link {
+
+Result<std::vector<uint8_t>> serialize_usdt_spec(const UsdtSpec& spec, size_t value_size) {
+  std::vector<uint8_t> out(value_size, 0);
+  if (value_size == kUsdtSpecSizeCompact) {
+    std::memcpy(out.data(), &spec, sizeof spec);
+    return out;
+  }
+  if (value_size != kUsdtSpecSizeWide) {
+    return fail(EINVAL, "value size " + std::to_string(value_size) + " matches no known struct __bpf_usdt_spec (" +
+                            std::to_string(kUsdtSpecSizeCompact) + " or " + std::to_string(kUsdtSpecSizeWide) +
+                            " bytes)");
+  }
+  // The wide layout's bitfields sit elsewhere on big-endian targets; only
+  // x86-64 operands are parsed anyway.
+  if constexpr (std::endian::native != std::endian::little) {
+    return fail(EOPNOTSUPP, "the 304-byte struct __bpf_usdt_spec is only supported on little-endian hosts");
+  }
+  constexpr size_t kArgSize = 24;
+  auto put = [&out](size_t at, const void* v, size_t n) { std::memcpy(out.data() + at, v, n); };
+  for (int i = 0; i < kUsdtMaxArgs; i++) {
+    const UsdtArgSpec& a = spec.args[i];
+    const size_t base = static_cast<size_t>(i) * kArgSize;
+    put(base, &a.val_off, 8);
+    out[base + 8] = static_cast<uint8_t>(a.type());
+    const uint16_t sib = static_cast<uint16_t>(a.idx_reg_off() | (a.scale_bitshift() << 12));
+    put(base + 10, &sib, 2);
+    put(base + 14, &a.reg_off, 2);
+    out[base + 16] = a.arg_signed ? 1 : 0;
+    put(base + 17, &a.arg_bitshift, 1);
+  }
+  put(kUsdtMaxArgs * kArgSize, &spec.usdt_cookie, 8);
+  put(kUsdtMaxArgs * kArgSize + 8, &spec.arg_cnt, 2);
+  return out;
 }
 
 }  // namespace bpfxx::link

@@ -11,15 +11,18 @@
 
 #include <bpfxx/result.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace bpfxx::link {
 
 // enum __bpf_usdt_arg_type
 enum class UsdtArgType : uint8_t { kConst = 0, kReg = 1, kRegDeref = 2, kSib = 3 };
 
-// struct __bpf_usdt_arg_spec (16 bytes).
+// struct __bpf_usdt_arg_spec in its 16-byte (compact) layout: what the
+// parser produces; serialize_usdt_spec() writes either layout from it.
 struct UsdtArgSpec {
   uint64_t val_off = 0;
   // arg_type (bits 0-7), idx_reg_off (8-19), scale_bitshift (20-23): one
@@ -45,6 +48,19 @@ struct UsdtSpec {
   int16_t arg_cnt = 0;
 };
 static_assert(sizeof(UsdtSpec) == 208);
+
+// Sizes of struct __bpf_usdt_spec, by header: <bpf/usdt.bpf.h> before
+// the SIB change and libbpf <= 1.6 (16-byte arguments), and libbpf >= 1.7,
+// whose __u16 bitfields push reg_off to byte 14 (24-byte arguments:
+// arg_type at 8, idx_reg_off | scale_bitshift << 12 as a u16 at 10,
+// reg_off 14, arg_signed 16, arg_bitshift 17; usdt_cookie at 288, arg_cnt
+// at 296).
+inline constexpr size_t kUsdtSpecSizeCompact = 208;
+inline constexpr size_t kUsdtSpecSizeWide = 304;
+
+// The bytes of `spec` for a __bpf_usdt_specs map whose value_size says
+// which layout the BPF object was built with; EINVAL for any other size.
+Result<std::vector<uint8_t>> serialize_usdt_spec(const UsdtSpec& spec, size_t value_size);
 
 // The pt_regs offset of an x86-64 register named without '%' ("rax",
 // "eax", "ax", "al", "r8d", "sil", "rip", ...); -1 if unknown.

@@ -2,198 +2,27 @@
 // and links this test loads: the ids, names, values and instructions the
 // tool prints must be the kernel's, read independently here.
 #include "object_support.h"
+#include "tool_test_support.h"
+#include "sys/features.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
-#include <climits>
-#include <cstdlib>
-#include <map>
-#include <memory>
+#include <cstdio>
 #include <string>
-#include <variant>
+#include <utility>
 #include <vector>
 
 namespace bpfxx::test {
 namespace {
-
-// ---- running the tool -------------------------------------------------------
-
-// <build>/tests/bpfxx_kernel_tests -> <build>/tools/bpfxx/bpfxx
-std::string tool_path() {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n <= 0) return {};
-  std::string path(self, static_cast<size_t>(n));
-  path = path.substr(0, path.rfind('/'));  // tests/
-  path = path.substr(0, path.rfind('/'));  // build dir
-  return path + "/tools/bpfxx/bpfxx";
-}
-
-struct ToolRun {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(int fd) {
-  std::string s;
-  char buf[4096];
-  lseek(fd, 0, SEEK_SET);
-  for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;) s.append(buf, static_cast<size_t>(n));
-  return s;
-}
-
-ToolRun run_tool(const std::vector<std::string>& args) {
-  ToolRun r;
-  const std::string tool = tool_path();
-  int out_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  int err_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (out_fd < 0 || err_fd < 0) {
-    if (out_fd >= 0) close(out_fd);
-    if (err_fd >= 0) close(err_fd);
-    ADD_FAILURE() << "cannot create temporary files";
-    return r;
-  }
-  std::vector<char*> argv{const_cast<char*>(tool.c_str())};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    execv(tool.c_str(), argv.data());
-    _exit(127);
-  }
-  int wstatus = 0;
-  if (pid > 0 && waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
-  r.out = slurp(out_fd);
-  r.err = slurp(err_fd);
-  close(out_fd);
-  close(err_fd);
-  return r;
-}
-
-// ---- a small JSON reader ----------------------------------------------------
-
-struct Json;
-using JsonObject = std::map<std::string, Json>;
-using JsonArray = std::vector<Json>;
-struct Json {
-  std::variant<std::nullptr_t, bool, double, std::string, std::shared_ptr<JsonArray>, std::shared_ptr<JsonObject>> v;
-  const JsonObject* object() const {
-    auto p = std::get_if<std::shared_ptr<JsonObject>>(&v);
-    return p != nullptr ? p->get() : nullptr;
-  }
-  const JsonArray* array() const {
-    auto p = std::get_if<std::shared_ptr<JsonArray>>(&v);
-    return p != nullptr ? p->get() : nullptr;
-  }
-  const std::string* string() const { return std::get_if<std::string>(&v); }
-  const double* number() const { return std::get_if<double>(&v); }
-  const bool* boolean() const { return std::get_if<bool>(&v); }
-  // Member lookup that yields null for non-objects and missing keys.
-  const Json& operator[](const std::string& k) const {
-    static const Json kNull;
-    const JsonObject* o = object();
-    if (o == nullptr) return kNull;
-    auto it = o->find(k);
-    return it != o->end() ? it->second : kNull;
-  }
-  const Json& operator[](size_t i) const {
-    static const Json kNull;
-    const JsonArray* a = array();
-    return a != nullptr && i < a->size() ? (*a)[i] : kNull;
-  }
-  double num(double fallback = -1) const { return number() != nullptr ? *number() : fallback; }
-  std::string str() const { return string() != nullptr ? *string() : "<not a string>"; }
-};
-
-class JsonParser {
- public:
-  explicit JsonParser(const std::string& s) : s_(s) {}
-  bool parse(Json* out) {
-    *out = value();
-    ws();
-    return ok_ && pos_ == s_.size();
-  }
-
- private:
-  void ws() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) pos_++;
-  }
-  bool eat(char c) {
-    ws();
-    if (pos_ < s_.size() && s_[pos_] == c) return ++pos_, true;
-    return false;
-  }
-  std::string str() {
-    std::string out;
-    if (!eat('"')) return ok_ = false, out;
-    while (pos_ < s_.size() && s_[pos_] != '"') {
-      char c = s_[pos_++];
-      if (c != '\\') {
-        out.push_back(c);
-        continue;
-      }
-      if (pos_ >= s_.size()) break;
-      char e = s_[pos_++];
-      if (e == 'n') out.push_back('\n');
-      else if (e == 't') out.push_back('\t');
-      else if (e == 'u') pos_ += 4, out.push_back('?');
-      else out.push_back(e);
-    }
-    if (pos_ >= s_.size()) ok_ = false;
-    pos_++;
-    return out;
-  }
-  Json value() {
-    ws();
-    if (pos_ >= s_.size()) return ok_ = false, Json{};
-    char c = s_[pos_];
-    if (c == '{') {
-      pos_++;
-      auto o = std::make_shared<JsonObject>();
-      if (eat('}')) return Json{o};
-      do {
-        std::string k = str();
-        if (!eat(':')) return ok_ = false, Json{};
-        (*o)[k] = value();
-      } while (ok_ && eat(','));
-      if (!eat('}')) ok_ = false;
-      return Json{o};
-    }
-    if (c == '[') {
-      pos_++;
-      auto a = std::make_shared<JsonArray>();
-      if (eat(']')) return Json{a};
-      do a->push_back(value());
-      while (ok_ && eat(','));
-      if (!eat(']')) ok_ = false;
-      return Json{a};
-    }
-    if (c == '"') return Json{str()};
-    for (auto [word, val] : {std::pair{"true", Json{true}}, {"false", Json{false}}, {"null", Json{nullptr}}}) {
-      if (s_.compare(pos_, std::strlen(word), word) == 0) return pos_ += std::strlen(word), val;
-    }
-    char* end = nullptr;
-    double d = std::strtod(s_.c_str() + pos_, &end);
-    if (end == s_.c_str() + pos_) return ok_ = false, Json{};
-    pos_ = static_cast<size_t>(end - s_.c_str());
-    return Json{d};
-  }
-  const std::string& s_;
-  size_t pos_ = 0;
-  bool ok_ = true;
-};
 
 // Runs the tool, expects success and JSON output, and parses it.
 Json run_json(const std::vector<std::string>& args) {
@@ -376,6 +205,8 @@ TEST_F(BpfxxToolObjects, ProgDumpXlatedDisassembles) {
 }
 
 TEST_F(BpfxxToolObjects, ProgStreamReadsWhatTheProgramPrinted) {
+  if (!bpfxx::sys::has_feature(bpfxx::sys::Feature::StreamRead))
+    GTEST_SKIP() << "kernel lacks " << bpfxx::sys::feature_description(bpfxx::sys::Feature::StreamRead);
   LIBBPF_OPTS(bpf_test_run_opts, opts);
   ASSERT_EQ(bpf_prog_test_run_opts(bpf_program__fd(stream_), &opts), 0) << std::strerror(errno);
   const int ret = read_initial<int>(obj_.get(), find_global(prog_bytes("tool_objects"), "stream_ret"));
@@ -649,7 +480,96 @@ TEST_F(BpfxxToolObjects, MapUsageErrors) {
   EXPECT_NE(r.err.find("cannot get map id 4294967295"), std::string::npos) << r.err;
 }
 
+TEST_F(BpfxxToolObjects, MapUpdateRefusesUnknownFlagWords) {
+  UniqueFd array(bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "bpfxx_tool_pf", 4, 4, 2, nullptr));
+  ASSERT_GE(array.get(), 0) << std::strerror(errno);
+  const std::string m = id(map_info(array.get()).id);
+  const uint32_t xdp_id = prog_id(xdp_);
+  // After `value id N` any word used to become BPF_ANY. (Program arrays
+  // take BPF_ANY only: the kernel refuses exist/noexist with EINVAL.)
+  ToolRun r = run_tool({"map", "update", "id", m, "key", "1", "0", "0", "0", "value", "id", id(xdp_id), "bogus"});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("unknown update flag 'bogus'"), std::string::npos) << r.err;
+  __u32 got = 0;
+  const __u32 key = 1;
+  EXPECT_EQ(bpf_map_lookup_elem(array.get(), &key, &got), -ENOENT) << "nothing was written";
+  r = run_tool({"map", "update", "id", m, "key", "1", "0", "0", "0", "value", "id", id(xdp_id), "any"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(bpf_map_lookup_elem(array.get(), &key, &got), 0);
+  EXPECT_EQ(got, xdp_id);
+  r = run_tool({"map", "update", "id", id(pairs_id_), "key", "1", "0", "0", "0", "value", "hex",
+                "000000000000000000000000", "000000000000000000000000", "sometimes"});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("'sometimes'"), std::string::npos) << r.err;
+}
+
+TEST_F(BpfxxToolObjects, MapDumpJsonKeepsUnreadableElements) {
+  // A sockmap with 4-byte values cannot be read from user space (the kernel
+  // answers ENOSPC: a socket's cookie needs 8 bytes), but its keys can be
+  // walked: each element must show up with its key and the reason.
+  UniqueFd fd(bpf_map_create(BPF_MAP_TYPE_SOCKMAP, "bpfxx_tool_sm", 4, 4, 2, nullptr));
+  ASSERT_GE(fd.get(), 0) << std::strerror(errno);
+  const __u32 key = 1;
+  __u32 value = 0;
+  ASSERT_EQ(bpf_map_lookup_elem(fd.get(), &key, &value), -ENOSPC);
+  const std::string m = id(map_info(fd.get()).id);
+  Json all = run_json({"map", "dump", "id", m, "-j"});
+  ASSERT_NE(all.array(), nullptr);
+  ASSERT_EQ(all.array()->size(), 2u);
+  EXPECT_EQ(all[1]["key"][0].str(), "0x01");
+  EXPECT_EQ(all[1]["error"].str(), std::strerror(ENOSPC));
+  EXPECT_EQ(all[0]["error"].str(), std::strerror(ENOSPC));
+  ToolRun r = run_tool({"map", "dump", "id", m});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find(std::string("key: 01 00 00 00  value: <") + std::strerror(ENOSPC) + ">"), std::string::npos)
+      << r.out;
+}
+
 // ---- link -------------------------------------------------------------------
+
+TEST_F(BpfxxToolObjects, LinkShowPerfEventOfEventKind) {
+  if (!kernel_has_enumerator("bpf_perf_event_type", "BPF_PERF_EVENT_EVENT"))
+    GTEST_SKIP() << "kernel's link info has no perf_event record (no BPF_PERF_EVENT_EVENT in its BTF)";
+  // A perf_event program on a software event: the link's record keeps the
+  // event's config where uprobe links keep their file name's address.
+  const bpf_insn insns[] = {
+      {BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0},
+      {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+  };
+  UniqueFd prog(bpf_prog_load(BPF_PROG_TYPE_PERF_EVENT, "bpfxx_tool_pe", "GPL", insns, 2, nullptr));
+  ASSERT_GE(prog.get(), 0) << std::strerror(errno);
+  perf_event_attr attr{};
+  attr.size = sizeof(attr);
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_PAGE_FAULTS;  // nonzero: a cleared config would show
+  attr.sample_period = 1000000;
+  attr.disabled = 1;
+  UniqueFd event(static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC)));
+  ASSERT_GE(event.get(), 0) << std::strerror(errno);
+  UniqueFd link(bpf_link_create(prog.get(), event.get(), BPF_PERF_EVENT, nullptr));
+  ASSERT_GE(link.get(), 0) << std::strerror(errno);
+  bpf_link_info info{};
+  __u32 len = sizeof(info);
+  ASSERT_EQ(bpf_link_get_info_by_fd(link.get(), &info, &len), 0);
+  ASSERT_EQ(info.type, BPF_LINK_TYPE_PERF_EVENT);
+  ASSERT_EQ(info.perf_event.type, static_cast<__u32>(BPF_PERF_EVENT_EVENT));
+  ASSERT_EQ(info.perf_event.event.config, static_cast<__u64>(PERF_COUNT_SW_PAGE_FAULTS));
+
+  // The parser refuses a key written twice.
+  Json l = run_json({"link", "show", "id", id(info.id), "-j"});
+  EXPECT_EQ(l["type"].str(), "perf_event");
+  EXPECT_EQ(l["event_type"].num(), PERF_TYPE_SOFTWARE);
+  EXPECT_EQ(l["event_config"].num(), PERF_COUNT_SW_PAGE_FAULTS);
+  ToolRun r = run_tool({"link", "show", "id", id(info.id)});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("event_type 1  event_config 2"), std::string::npos) << r.out;
+  // And the whole listing is valid JSON with this link in it.
+  Json all = run_json({"link", "list", "-j"});
+  ASSERT_NE(all.array(), nullptr);
+  bool found = false;
+  for (const Json& x : *all.array()) found = found || (x["id"].num() == info.id && x["event_config"].num() == 2);
+  EXPECT_TRUE(found);
+}
 
 TEST_F(BpfxxToolObjects, LinkListAndShowRawTracepoint) {
   LinkPtr link(bpf_program__attach(raw_tp_));

@@ -2,228 +2,27 @@
 // JSON, and its usage errors.
 #include "sys/features.h"
 #include "test_support.h"
+#include "tool_test_support.h"
 
 #include <bpf/libbpf.h>
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
-#include <climits>
-#include <cstdlib>
-#include <map>
-#include <memory>
+#include <cstddef>
 #include <string>
-#include <utility>
-#include <variant>
 #include <vector>
 
 namespace {
 
-// ---- running the tool -------------------------------------------------------
-
-// <build>/tests/bpfxx_kernel_tests -> <build>/tools/bpfxx/bpfxx
-std::string tool_path() {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n <= 0) return {};
-  std::string path(self, static_cast<std::size_t>(n));
-  std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return {};
-  std::string tests_dir = path.substr(0, slash);
-  slash = tests_dir.rfind('/');
-  if (slash == std::string::npos) return {};
-  return tests_dir.substr(0, slash) + "/tools/bpfxx/bpfxx";
-}
-
-struct ToolRun {
-  int status = -1;  // exit code, or -1 if it did not exit normally
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(int fd) {
-  std::string s;
-  char buf[4096];
-  lseek(fd, 0, SEEK_SET);
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n <= 0) break;
-    s.append(buf, static_cast<std::size_t>(n));
-  }
-  return s;
-}
-
-// Runs the tool with args; stdout and stderr go to unlinked temporary files
-// (no pipes, so neither can fill up and block the child).
-ToolRun run_tool(const std::vector<std::string>& args) {
-  ToolRun r;
-  std::string tool = tool_path();
-  int out_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  int err_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (out_fd < 0 || err_fd < 0) {
-    if (out_fd >= 0) close(out_fd);
-    if (err_fd >= 0) close(err_fd);
-    ADD_FAILURE() << "cannot create temporary files";
-    return r;
-  }
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(tool.c_str()));
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    execv(tool.c_str(), argv.data());
-    _exit(127);
-  }
-  int wstatus = 0;
-  if (pid > 0 && waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
-  r.out = slurp(out_fd);
-  r.err = slurp(err_fd);
-  close(out_fd);
-  close(err_fd);
-  return r;
-}
-
-// ---- a minimal JSON reader: enough to check the tool's output is valid -------
-
-struct Json;
-using JsonObject = std::map<std::string, Json>;
-using JsonArray = std::vector<Json>;
-struct Json {
-  std::variant<std::nullptr_t, bool, double, std::string, std::shared_ptr<JsonArray>, std::shared_ptr<JsonObject>> v;
-  const JsonObject* object() const {
-    auto p = std::get_if<std::shared_ptr<JsonObject>>(&v);
-    return p != nullptr ? p->get() : nullptr;
-  }
-  const bool* boolean() const { return std::get_if<bool>(&v); }
-  const std::string* string() const { return std::get_if<std::string>(&v); }
-  bool is_null() const { return std::holds_alternative<std::nullptr_t>(v); }
-};
-
-class JsonParser {
- public:
-  explicit JsonParser(std::string text) : s_(std::move(text)) {}
-
-  // The document, or nullopt-like failure (ok() false) on any syntax error.
-  Json parse() {
-    Json j = value();
-    ws();
-    if (pos_ != s_.size()) fail();
-    return j;
-  }
-  bool ok() const { return ok_; }
-
- private:
-  void fail() { ok_ = false; pos_ = s_.size(); }
-  void ws() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) pos_++;
-  }
-  bool eat(char c) {
-    ws();
-    if (pos_ < s_.size() && s_[pos_] == c) {
-      pos_++;
-      return true;
-    }
-    return false;
-  }
-  bool literal(const char* word) {
-    std::string w(word);
-    if (s_.compare(pos_, w.size(), w) != 0) return false;
-    pos_ += w.size();
-    return true;
-  }
-  std::string str() {
-    std::string out;
-    if (!eat('"')) {
-      fail();
-      return out;
-    }
-    while (pos_ < s_.size()) {
-      char c = s_[pos_++];
-      if (c == '"') return out;
-      if (static_cast<unsigned char>(c) < 0x20) break;  // raw control character
-      if (c != '\\') {
-        out.push_back(c);
-        continue;
-      }
-      if (pos_ >= s_.size()) break;
-      char e = s_[pos_++];
-      switch (e) {
-        case '"': case '\\': case '/': out.push_back(e); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'u':
-          if (pos_ + 4 > s_.size()) { fail(); return out; }
-          for (int i = 0; i < 4; i++) {
-            if (!std::isxdigit(static_cast<unsigned char>(s_[pos_ + i]))) { fail(); return out; }
-          }
-          out.push_back('?');
-          pos_ += 4;
-          break;
-        default: fail(); return out;
-      }
-    }
-    fail();
-    return out;
-  }
-  Json value() {
-    ws();
-    if (pos_ >= s_.size()) { fail(); return {}; }
-    char c = s_[pos_];
-    if (c == '{') {
-      pos_++;
-      auto obj = std::make_shared<JsonObject>();
-      if (eat('}')) return Json{obj};
-      do {
-        ws();
-        std::string k = str();
-        if (!eat(':')) { fail(); return {}; }
-        (*obj)[k] = value();
-      } while (ok_ && eat(','));
-      if (!eat('}')) fail();
-      return Json{obj};
-    }
-    if (c == '[') {
-      pos_++;
-      auto arr = std::make_shared<JsonArray>();
-      if (eat(']')) return Json{arr};
-      do {
-        arr->push_back(value());
-      } while (ok_ && eat(','));
-      if (!eat(']')) fail();
-      return Json{arr};
-    }
-    if (c == '"') return Json{str()};
-    if (literal("true")) return Json{true};
-    if (literal("false")) return Json{false};
-    if (literal("null")) return Json{nullptr};
-    char* end = nullptr;
-    double d = std::strtod(s_.c_str() + pos_, &end);
-    if (end == s_.c_str() + pos_) { fail(); return {}; }
-    pos_ = static_cast<std::size_t>(end - s_.c_str());
-    return Json{d};
-  }
-
-  const std::string s_;
-  std::size_t pos_ = 0;
-  bool ok_ = true;
-};
+using namespace bpfxx::test;
 
 TEST(JsonParserSelfTest, AcceptsValidAndRejectsBroken) {
   JsonParser good(R"({"a": [1, 2.5, "x\"y\u00e9"], "b": {"c": true, "d": null}})");
   good.parse();
   EXPECT_TRUE(good.ok());
-  for (const char* bad : {"{", R"({"a" 1})", R"({"a": tru})", "[1,]", "{\"a\":\"\x01\"}", "{} x"}) {
+  for (const char* bad : {"{", R"({"a" 1})", R"({"a": tru})", "[1,]", "{\"a\":\"\x01\"}", "{} x", R"({"a": 1, "a": 2})"}) {
     JsonParser p(bad);
     p.parse();
     EXPECT_FALSE(p.ok()) << bad;

@@ -23,6 +23,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <set>
 #include <string>
 #include <typeinfo>
 
@@ -113,6 +114,23 @@ int open_fd_count() {
   }
   return n;
 }
+
+std::set<int> open_fds() {
+  std::set<int> fds;
+  for (int fd = 0; fd < 4096; fd++) {
+    if (fcntl(fd, F_GETFD) >= 0) fds.insert(fd);
+  }
+  return fds;
+}
+
+// Closes fds nobody owns any more (those of disconnected probe links),
+// which detaches their probes.
+struct OrphanFds {
+  std::set<int> fds;
+  ~OrphanFds() {
+    for (int fd : fds) close(fd);
+  }
+};
 
 class LinkUsdt : public ::testing::Test {
  protected:
@@ -430,6 +448,120 @@ TEST_F(LinkUsdt, LinkOutlivesItsObject) {
   EXPECT_GT(bpfxx_test_args3_semaphore, 0);
   link.reset();
   EXPECT_EQ(bpfxx_test_args3_semaphore, 0);
+}
+
+TEST_F(LinkUsdt, DisconnectedLinkKeepsItsSpecSlot) {
+  load();
+  const std::set<int> before = open_fds();
+  bpf_link* a = attach("on_usdt", "args3", 1).release();
+  ASSERT_NE(a, nullptr) << std::strerror(errno);
+  bpf_link__disconnect(a);
+  ASSERT_EQ(bpf_link__destroy(a), 0);
+  // A's probes stay attached through fds nobody owns now (as with libbpf);
+  // the test closes them at the end, which detaches them.
+  OrphanFds orphans;
+  for (int fd : open_fds()) {
+    if (before.count(fd) == 0) orphans.fds.insert(fd);
+  }
+  EXPECT_FALSE(orphans.fds.empty()) << "the disconnected probes keep their fds";
+  EXPECT_EQ(bpfxx_test_args3_semaphore, 1) << "A's probe is still attached";
+
+  // B has another spec and cookie; it must not reuse A's slot.
+  LinkPtr b = attach("on_usdt", "mixed", 2);
+  ASSERT_NE(b, nullptr) << std::strerror(errno);
+  fire_args3(-9, 0x55aa55aa55);
+  fire_mixed(3, 4, 5, 6);
+  const Seen sa = seen(1);
+  EXPECT_EQ(sa.hits, 1u);
+  EXPECT_EQ(sa.cookie, 1) << "A's cookie, not B's";
+  EXPECT_EQ(sa.arg_cnt, 3);
+  EXPECT_EQ(sa.vals[0], -9);
+  EXPECT_EQ(sa.vals[1], -7);
+  EXPECT_EQ(sa.vals[2], 0x55aa55aa55);
+  const Seen sb = seen(2);
+  EXPECT_EQ(sb.hits, 1u);
+  EXPECT_EQ(sb.arg_cnt, 4);
+  EXPECT_EQ(sb.vals[3], 6);
+
+  b.reset();
+  for (int fd : orphans.fds) close(fd);
+  orphans.fds.clear();
+  EXPECT_EQ(bpfxx_test_args3_semaphore, 0) << "closing the orphaned fds detached A's probe";
+  fire_args3(1, 2);
+  EXPECT_EQ(seen(1).hits, 1u);
+}
+
+TEST_F(LinkUsdt, ObjectsUseLibbpf17SpecLayout) {
+  load();
+  EXPECT_EQ(bpf_map__value_size(bpf_object__find_map_by_name(obj_.get(), "__bpf_usdt_specs")), 304u)
+      << "<bpf/usdt.bpf.h> declares libbpf 1.7's 24-byte argument spec";
+}
+
+// An object built with the older 208-byte spec (as with libbpf <= 1.6's
+// header) is given specs in that layout.
+class LinkUsdtCompact : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    elf_ = prog_bytes("attach_usdt_compact");
+    obj_ = open_prog_object("attach_usdt_compact");
+    ASSERT_NE(obj_, nullptr);
+    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
+  }
+  long global(const char* name, size_t index = 0) {
+    GlobalVar var = find_global(elf_, name);
+    var.offset += index * sizeof(long);
+    return read_initial<long>(obj_.get(), var);
+  }
+  LinkPtr attach(const char* probe, uint64_t cookie) {
+    LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = cookie);
+    return LinkPtr(bpf_program__attach_usdt(must_find_program(obj_.get(), "on_usdt_compact"), 0, "/proc/self/exe",
+                                            "bpfxx_test", probe, &opts));
+  }
+
+  std::vector<uint8_t> elf_;
+  ObjectPtr obj_;
+};
+
+TEST_F(LinkUsdtCompact, RegisterConstantAndMemoryArguments) {
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  EXPECT_EQ(bpf_map__value_size(bpf_object__find_map_by_name(obj_.get(), "__bpf_usdt_specs")), 208u);
+  LinkPtr link = attach("args3", 0xabc);
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  fire_args3(-42, 0x123456789a);
+  EXPECT_EQ(global("hits"), 1);
+  EXPECT_EQ(global("cookie"), 0xabc);
+  EXPECT_EQ(global("arg_cnt"), 3);
+  EXPECT_EQ(global("errs", 0), 0);
+  EXPECT_EQ(global("vals", 0), -42);
+  EXPECT_EQ(global("vals", 1), -7);
+  EXPECT_EQ(global("vals", 2), 0x123456789a);
+}
+
+TEST_F(LinkUsdtCompact, ScaleIndexBaseMemory) {
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  LinkPtr link = attach("sib", 5);
+  ASSERT_NE(link, nullptr) << std::strerror(errno);
+  const long arr[] = {10, 20, 30, 40, 50, 60};
+  fire_sib(arr, 2);
+  EXPECT_EQ(global("hits"), 1);
+  EXPECT_EQ(global("cookie"), 5);
+  EXPECT_EQ(global("arg_cnt"), 2);
+  EXPECT_EQ(global("errs", 0), 0);
+  EXPECT_EQ(global("errs", 1), 0);
+  EXPECT_EQ(global("vals", 0), 30);
+  EXPECT_EQ(global("vals", 1), 50);
+}
+
+TEST_F(LinkUsdtCompact, UnknownSpecSizeIsRefused) {
+  bpf_map* specs = bpf_object__find_map_by_name(obj_.get(), "__bpf_usdt_specs");
+  ASSERT_NE(specs, nullptr);
+  ASSERT_EQ(bpf_map__set_value_size(specs, 256), 0);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  FullPrintCapture cap;
+  EXPECT_EQ(attach("args3", 1), nullptr);
+  EXPECT_EQ(errno, EINVAL);
+  EXPECT_NE(cap.text().find("value size 256"), std::string::npos) << cap.text();
 }
 
 }  // namespace

@@ -50,11 +50,18 @@ TEST(ToolDisasm, LoadsStoresAndAtomics) {
   EXPECT_EQ(text_of(I(BPF_LDX | BPF_MEMSX | BPF_H, 2, 1, 0, 0)), "r2 = *(s16 *)(r1 +0)");
   EXPECT_EQ(text_of(I(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0)), "*(u64 *)(r10 -8) = r1");
   EXPECT_EQ(text_of(I(BPF_ST | BPF_MEM | BPF_B, 10, 0, -1, 7)), "*(u8 *)(r10 -1) = 7");
-  EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_W, 0, 1, 0, BPF_ADD)), "lock *(u32 *)(r0 +0) += w1");
-  EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 1, 8, BPF_ADD | BPF_FETCH)),
-            "r1 = atomic64_fetch_add(*(u64 *)(r0 +8), r1)");
+  // Atomics as the kernel's verifier log writes them: rN registers whatever
+  // the size, and a pointer operand (no leading '*') inside the call forms.
+  EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_W, 1, 2, 0, BPF_ADD)), "lock *(u32 *)(r1 +0) += r2");
+  EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_DW, 1, 2, -8, BPF_XOR)), "lock *(u64 *)(r1 -8) ^= r2");
+  EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_DW, 1, 0, 0, BPF_ADD | BPF_FETCH)),
+            "r0 = atomic64_fetch_add((u64 *)(r1 +0), r0)");
+  EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_W, 1, 3, 4, BPF_AND | BPF_FETCH)),
+            "r3 = atomic_fetch_and((u32 *)(r1 +4), r3)");
   EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 2, 0, BPF_CMPXCHG)),
-            "r0 = atomic64_cmpxchg(*(u64 *)(r0 +0), r0, r2)");
+            "r0 = atomic64_cmpxchg((u64 *)(r0 +0), r0, r2)");
+  EXPECT_EQ(text_of(I(BPF_STX | BPF_ATOMIC | BPF_W, 10, 4, -4, BPF_XCHG)),
+            "r4 = atomic_xchg((u32 *)(r10 -4), r4)");
   EXPECT_EQ(text_of(I(BPF_LD | BPF_ABS | BPF_H, 0, 0, 0, 12)), "r0 = *(u16 *)skb[12]");
 }
 

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
+#include <vector>
 
 namespace lk = bpfxx::link;
 using lk::UsdtArgType;
@@ -149,7 +151,7 @@ TEST(UsdtArgs, BadInput) {
       {"@%eax", "expected <size>@<operand>"},
       {"x@%eax", "expected <size>@<operand>"},
       {"3@%eax", "size 3 is not 1, 2, 4 or 8"},
-      {"-16@%eax", "size 16 is not 1, 2, 4 or 8"},
+      {"-16@%eax", "size -16 is not 1, 2, 4 or 8"},
       {"0@%eax", "size 0 is not"},
       {"4@", "unsupported operand"},
       {"4@$", "bad constant"},
@@ -173,6 +175,79 @@ TEST(UsdtArgs, BadInput) {
     EXPECT_EQ(r.error(), EINVAL) << c.text;
     EXPECT_NE(r.message().find(c.message), std::string::npos) << c.text << ": " << r.message();
     EXPECT_NE(r.message().find("USDT argument #1 '"), std::string::npos) << r.message();
+  }
+}
+
+}  // namespace
+
+namespace {
+
+template <typename T>
+T at(const std::vector<uint8_t>& b, size_t off) {
+  T v;
+  std::memcpy(&v, b.data() + off, sizeof v);
+  return v;
+}
+
+TEST(UsdtSpecLayout, CompactIsTheParsedStructAsIs) {
+  auto spec = lk::parse_usdt_args("-4@%edi -8@16(%rdi,%rsi,8)", 0x77);
+  ASSERT_TRUE(spec.ok()) << spec.message();
+  auto bytes = lk::serialize_usdt_spec(*spec, 208);
+  ASSERT_TRUE(bytes.ok()) << bytes.message();
+  ASSERT_EQ(bytes->size(), 208u);
+  EXPECT_EQ(std::memcmp(bytes->data(), &*spec, 208), 0);
+  EXPECT_EQ(at<uint64_t>(*bytes, 192), 0x77u);
+  EXPECT_EQ(at<int16_t>(*bytes, 200), 2);
+}
+
+TEST(UsdtSpecLayout, WideLayoutOfLibbpf17) {
+  auto spec = lk::parse_usdt_args("-4@%edi -8@16(%rdi,%rsi,8) 2@$-3 1@-8(%rbp)", 0x1122334455);
+  ASSERT_TRUE(spec.ok()) << spec.message();
+  auto bytes = lk::serialize_usdt_spec(*spec, 304);
+  ASSERT_TRUE(bytes.ok()) << bytes.message();
+  const std::vector<uint8_t>& b = *bytes;
+  ASSERT_EQ(b.size(), 304u);
+  // argument 0: register %edi (pt_regs offset 112), signed 32-bit
+  EXPECT_EQ(at<uint64_t>(b, 0), 0u);
+  EXPECT_EQ(b[8], 1) << "BPF_USDT_ARG_REG";
+  EXPECT_EQ(at<uint16_t>(b, 10), 0);
+  EXPECT_EQ(at<int16_t>(b, 14), 112);
+  EXPECT_EQ(b[16], 1);
+  EXPECT_EQ(b[17], 32);
+  // argument 1: SIB, base %rdi, index %rsi (104), scale 8 (shift 3)
+  EXPECT_EQ(at<uint64_t>(b, 24), 16u);
+  EXPECT_EQ(b[24 + 8], 3) << "BPF_USDT_ARG_SIB";
+  EXPECT_EQ(b[24 + 9], 0) << "padding stays zero";
+  EXPECT_EQ(at<uint16_t>(b, 24 + 10), 104 | 3 << 12);
+  EXPECT_EQ(b[24 + 12], 0) << "__reserved";
+  EXPECT_EQ(at<int16_t>(b, 24 + 14), 112);
+  EXPECT_EQ(b[24 + 16], 1);
+  EXPECT_EQ(b[24 + 17], 0);
+  // argument 2: constant -3, unsigned 16-bit
+  EXPECT_EQ(static_cast<int64_t>(at<uint64_t>(b, 48)), -3);
+  EXPECT_EQ(b[48 + 8], 0) << "BPF_USDT_ARG_CONST";
+  EXPECT_EQ(b[48 + 16], 0);
+  EXPECT_EQ(b[48 + 17], 48);
+  // argument 3: memory at -8(%rbp) (32)
+  EXPECT_EQ(static_cast<int64_t>(at<uint64_t>(b, 72)), -8);
+  EXPECT_EQ(b[72 + 8], 2) << "BPF_USDT_ARG_REG_DEREF";
+  EXPECT_EQ(at<int16_t>(b, 72 + 14), 32);
+  EXPECT_EQ(b[72 + 17], 56);
+  // unused arguments are zero; cookie and count at the end
+  for (size_t i = 96; i < 288; i++) ASSERT_EQ(b[i], 0) << "byte " << i;
+  EXPECT_EQ(at<uint64_t>(b, 288), 0x1122334455u);
+  EXPECT_EQ(at<int16_t>(b, 296), 4);
+  for (size_t i = 298; i < 304; i++) EXPECT_EQ(b[i], 0) << "byte " << i;
+}
+
+TEST(UsdtSpecLayout, OtherSizesAreRefused) {
+  auto spec = lk::parse_usdt_args("4@%eax", 0);
+  ASSERT_TRUE(spec.ok());
+  for (size_t size : {size_t{0}, size_t{200}, size_t{256}, size_t{305}}) {
+    auto bytes = lk::serialize_usdt_spec(*spec, size);
+    ASSERT_FALSE(bytes.ok()) << size;
+    EXPECT_EQ(bytes.error(), EINVAL);
+    EXPECT_NE(bytes.message().find(std::to_string(size)), std::string::npos) << bytes.message();
   }
 }
 

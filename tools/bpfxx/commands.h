@@ -15,6 +15,7 @@ inline constexpr int kExitUsage = 2;    // the command line was wrong
 struct Options {
   bool json = false;    // -j / --json
   bool pretty = false;  // -p / --pretty (implies json)
+  bool debug = false;   // -d / --debug (the library's messages on stderr)
 };
 
 // An object's entry point: args are the words after the object's name, with

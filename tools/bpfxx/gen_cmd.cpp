@@ -37,7 +37,8 @@ void usage(std::FILE* out) {
 }
 
 // The library's warnings while generating: the first explains a failure
-// in the error line; after a success they are all passed on. Info and
+// in the error line (with -d all are passed on first); after a success they
+// are all passed on. Info and
 // debug messages go straight to the printer in place (shown with -d).
 std::vector<std::string> g_warnings;
 libbpf_print_fn_t g_previous = nullptr;
@@ -86,7 +87,7 @@ bool read_file(const std::string& path, std::vector<uint8_t>& bytes, std::string
   return true;
 }
 
-int do_generate(const std::vector<std::string>& args, bool subskel) {
+int do_generate(const std::vector<std::string>& args, bool subskel, bool debug) {
   const char* what = subskel ? "subskeleton" : "skeleton";
   if (args.size() != 1 && args.size() != 3) {
     std::fprintf(stderr, "bpfxx gen %s: expected FILE [name OBJECT_NAME]; see 'bpfxx gen help'\n", what);
@@ -112,6 +113,10 @@ int do_generate(const std::vector<std::string>& args, bool subskel) {
   libbpf_set_print(g_previous);
 
   if (!text) {
+    // With -d every warning is shown, in order, before the error line.
+    if (debug && g_previous != nullptr) {
+      for (const std::string& w : g_warnings) pass_on(g_previous, LIBBPF_WARN, "%s", w.c_str());
+    }
     std::string line = text.message();
     if (!g_warnings.empty()) line += " (" + one_line(g_warnings.front()) + ")";
     std::fprintf(stderr, "bpfxx gen %s: %s: %s\n", what, path.c_str(), line.c_str());
@@ -130,15 +135,14 @@ int do_generate(const std::vector<std::string>& args, bool subskel) {
 }  // namespace
 
 int gen_main(const std::vector<std::string>& args, const Options& options) {
-  (void)options;
   if (args.empty()) {
     usage(stderr);
     return kExitUsage;
   }
   const std::string& cmd = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (cmd == "skeleton") return do_generate(rest, false);
-  if (cmd == "subskeleton") return do_generate(rest, true);
+  if (cmd == "skeleton") return do_generate(rest, false, options.debug);
+  if (cmd == "subskeleton") return do_generate(rest, true, options.debug);
   if (cmd == "object") {
     if (rest.size() < 2) {
       std::fprintf(stderr, "bpfxx gen object: expected OUTPUT_FILE INPUT_FILE...; see 'bpfxx gen help'\n");

@@ -102,19 +102,21 @@ std::string alu(const bpf_insn& in) {
   return fmt("%c%d %s %d", r, in.dst_reg, o, in.imm);
 }
 
+// As the kernel's verifier log writes them: registers always as rN, the
+// memory operand as "*(u32 *)(r1 +0)" in the lock form and as a pointer,
+// "(u32 *)(r1 +0)", inside the call forms.
 std::string atomic(const bpf_insn& in) {
   const char* size = size_name(in.code);
   const std::string m = mem(size, in.dst_reg, in.off);
+  const std::string ptr = m.substr(1);  // without the leading '*'
   const bool fetch = (in.imm & BPF_FETCH) != 0;
-  const char r = BPF_SIZE(in.code) == BPF_DW ? 'r' : 'w';
+  const char* bits = BPF_SIZE(in.code) == BPF_DW ? "64" : "";
   switch (in.imm) {
-    case BPF_XCHG: return fmt("%c%d = atomic%s_xchg(%s, %c%d)", r, in.src_reg, BPF_SIZE(in.code) == BPF_DW ? "64" : "",
-                              m.c_str(), r, in.src_reg);
-    case BPF_CMPXCHG:
-      return fmt("r0 = atomic%s_cmpxchg(%s, r0, %c%d)", BPF_SIZE(in.code) == BPF_DW ? "64" : "", m.c_str(), r,
-                 in.src_reg);
-    case BPF_LOAD_ACQ: return fmt("%c%d = load_acquire(%s)", r, in.dst_reg, mem(size, in.src_reg, in.off).c_str());
-    case BPF_STORE_REL: return fmt("store_release(%s, %c%d)", m.c_str(), r, in.src_reg);
+    case BPF_XCHG: return fmt("r%d = atomic%s_xchg(%s, r%d)", in.src_reg, bits, ptr.c_str(), in.src_reg);
+    case BPF_CMPXCHG: return fmt("r0 = atomic%s_cmpxchg(%s, r0, r%d)", bits, ptr.c_str(), in.src_reg);
+    case BPF_LOAD_ACQ:
+      return fmt("r%d = load_acquire(%s)", in.dst_reg, mem(size, in.src_reg, in.off).substr(1).c_str());
+    case BPF_STORE_REL: return fmt("store_release(%s, r%d)", ptr.c_str(), in.src_reg);
     default: break;
   }
   const uint8_t op = static_cast<uint8_t>(in.imm & ~BPF_FETCH);
@@ -126,10 +128,9 @@ std::string atomic(const bpf_insn& in) {
     case BPF_XOR: o = "xor"; break;
     default: return fmt("invalid atomic operation 0x%x", static_cast<unsigned>(in.imm));
   }
-  if (fetch) return fmt("%c%d = atomic%s_fetch_%s(%s, %c%d)", r, in.src_reg,
-                        BPF_SIZE(in.code) == BPF_DW ? "64" : "", o, m.c_str(), r, in.src_reg);
+  if (fetch) return fmt("r%d = atomic%s_fetch_%s(%s, r%d)", in.src_reg, bits, o, ptr.c_str(), in.src_reg);
   const char* sym = op == BPF_ADD ? "+=" : op == BPF_AND ? "&=" : op == BPF_OR ? "|=" : "^=";
-  return fmt("lock %s %s %c%d", m.c_str(), sym, r, in.src_reg);
+  return fmt("lock %s %s r%d", m.c_str(), sym, in.src_reg);
 }
 
 std::string call(const bpf_insn& in, const CallNamer& namer) {

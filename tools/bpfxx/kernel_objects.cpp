@@ -3,6 +3,7 @@
 #include "sys/kernel.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
 
 namespace bpfxx::tool {
 
@@ -129,6 +131,34 @@ int open_by_id(ObjKind kind, uint32_t id) {
   return -EINVAL;
 }
 
+int for_each_object(ObjKind kind, const std::function<int(int fd)>& visit, std::string* error) {
+  // One fd at a time, so a host with more objects than RLIMIT_NOFILE works.
+  const char* noun = kind_noun(kind);
+  uint32_t id = 0;
+  for (;;) {
+    int err = 0;
+    switch (kind) {
+      case ObjKind::Prog: err = bpf_prog_get_next_id(id, &id); break;
+      case ObjKind::Map: err = bpf_map_get_next_id(id, &id); break;
+      case ObjKind::Link: err = bpf_link_get_next_id(id, &id); break;
+    }
+    if (err == -ENOENT) return 0;
+    if (err != 0) {
+      *error = std::string("cannot list ") + noun + "s: " + std::strerror(-err);
+      return err;
+    }
+    Fd fd(open_by_id(kind, id));
+    if (fd.get() == -ENOENT) continue;  // it went away since the listing
+    if (!fd.valid()) {
+      const int open_err = fd.get();
+      *error = std::string("cannot get ") + noun + " id " + std::to_string(id) + ": " + std::strerror(-open_err);
+      return open_err;
+    }
+    err = visit(fd.get());
+    if (err != 0) return err;
+  }
+}
+
 std::vector<std::pair<std::string, std::string>> read_fdinfo(int fd) {
   std::vector<std::pair<std::string, std::string>> out;
   std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
@@ -196,7 +226,11 @@ int open_selected(ObjKind kind, const Selector& sel, std::vector<Fd>* fds, std::
   }
   for (uint32_t id : ids) {
     Fd fd(open_by_id(kind, id));
-    if (!fd.valid()) continue;  // gone since the listing
+    if (fd.get() == -ENOENT) continue;  // gone since the listing
+    if (!fd.valid()) {
+      *error = std::string("cannot get ") + noun + " id " + std::to_string(id) + ": " + std::strerror(-fd.get());
+      return fd.get();
+    }
     bool match = false;
     if (kind == ObjKind::Prog) {
       bpf_prog_info info{};
@@ -257,6 +291,9 @@ int get_prog_xlated(int fd, std::vector<bpf_insn>* insns) {
   len = sizeof(info);
   err = bpf_prog_get_info_by_fd(fd, &info, &len);
   if (err != 0) return err;
+  // With bpf_jit_harden and kptr_restrict the kernel reports the length but
+  // clears the pointer instead of copying: there are no instructions to show.
+  if (info.xlated_prog_insns == 0) return -EPERM;
   if (info.xlated_prog_len < bytes) insns->resize(info.xlated_prog_len / sizeof(bpf_insn));
   return 0;
 }
@@ -278,32 +315,55 @@ int get_link_info(int fd, LinkInfo* out) {
   int err = bpf_link_get_info_by_fd(fd, &info, &len);
   if (err != 0) return err;
   // Names come in a second call with a buffer where this link type wants it.
-  char name[512] = {};
+  const bpf_link_info first = info;
+  std::vector<char> name(PATH_MAX + 1, 0);
+  const uint32_t name_len = PATH_MAX;  // the last byte stays 0 whatever the kernel does
   const uint32_t type = info.type;
+  // Of the perf event kinds only these carry a name; "event" keeps its
+  // config where the others keep the name's address.
+  const uint32_t perf_type = type == BPF_LINK_TYPE_PERF_EVENT ? first.perf_event.type : 0;
+  const bool perf_named = perf_type == BPF_PERF_EVENT_UPROBE || perf_type == BPF_PERF_EVENT_URETPROBE ||
+                          perf_type == BPF_PERF_EVENT_KPROBE || perf_type == BPF_PERF_EVENT_KRETPROBE ||
+                          perf_type == BPF_PERF_EVENT_TRACEPOINT;
+  const auto buf = reinterpret_cast<uintptr_t>(name.data());
   bool want_name = true;
   info = bpf_link_info{};
   switch (type) {
     case BPF_LINK_TYPE_RAW_TRACEPOINT:
-      info.raw_tracepoint.tp_name = reinterpret_cast<uintptr_t>(name);
-      info.raw_tracepoint.tp_name_len = sizeof(name);
+      info.raw_tracepoint.tp_name = buf;
+      info.raw_tracepoint.tp_name_len = name_len;
       break;
     case BPF_LINK_TYPE_ITER:
-      info.iter.target_name = reinterpret_cast<uintptr_t>(name);
-      info.iter.target_name_len = sizeof(name);
+      info.iter.target_name = buf;
+      info.iter.target_name_len = name_len;
       break;
     case BPF_LINK_TYPE_PERF_EVENT:
       // The same place holds the uprobe file, kprobe function or tp name.
-      info.perf_event.uprobe.file_name = reinterpret_cast<uintptr_t>(name);
-      info.perf_event.uprobe.name_len = sizeof(name);
+      want_name = perf_named;
+      if (perf_named) {
+        info.perf_event.uprobe.file_name = buf;
+        info.perf_event.uprobe.name_len = name_len;
+      }
       break;
     default:
       want_name = false;
   }
+  if (!want_name) {
+    out->info = first;
+    return 0;
+  }
   len = sizeof(info);
   err = bpf_link_get_info_by_fd(fd, &info, &len);
+  if (err == -ENOSPC) {
+    // The name did not fit: the kernel copied what fits but not the record,
+    // so keep the first call's record and the shortened name.
+    out->info = first;
+    out->name = name.data();
+    out->name_truncated = true;
+    return 0;
+  }
   if (err != 0) return err;
-  name[sizeof(name) - 1] = 0;
-  if (want_name) out->name = name;
+  out->name = name.data();
   // The pointers were ours; do not hand them out.
   switch (type) {
     case BPF_LINK_TYPE_RAW_TRACEPOINT: info.raw_tracepoint.tp_name = 0; break;

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,12 @@ int list_ids(ObjKind kind, std::vector<uint32_t>* ids);
 // An fd for the object with this id: the fd, or -errno.
 int open_by_id(ObjKind kind, uint32_t id);
 
+// Calls visit(fd) for every object of that kind, opening one at a time and
+// closing it after; objects that go away meanwhile (-ENOENT) are skipped.
+// Returns 0; visit's nonzero return; or -errno with *error set when the ids
+// cannot be listed or an object cannot be opened (e.g. -EMFILE, -EPERM).
+int for_each_object(ObjKind kind, const std::function<int(int fd)>& visit, std::string* error);
+
 // The objects a selector names (name and tag may match several, or none).
 // Returns 0, or -errno with *error a message naming the object.
 int open_selected(ObjKind kind, const Selector& sel, std::vector<Fd>* fds, std::string* error);
@@ -88,6 +95,7 @@ int get_map_info(int fd, MapInfo* out);
 struct LinkInfo {
   bpf_link_info info{};
   std::string name;  // tp name, iter target, perf event function/file
+  bool name_truncated = false;  // longer than PATH_MAX: name is its start
 };
 int get_link_info(int fd, LinkInfo* out);
 

@@ -2,6 +2,7 @@
 //
 //   bpfxx link { show | list } [LINK]
 //   LINK := id ID | pinned PATH
+#include "command_support.h"
 #include "commands.h"
 #include "json_writer.h"
 #include "kernel_objects.h"
@@ -32,10 +33,7 @@ void link_usage(std::FILE* out) {
                "Options: -j / -p for JSON.\n");
 }
 
-int usage_error(const char* cmd, const std::string& msg) {
-  std::fprintf(stderr, "bpfxx link%s%s: %s\nsee 'bpfxx link help'\n", cmd[0] ? " " : "", cmd, msg.c_str());
-  return kExitUsage;
-}
+int usage_error(const char* cmd, const std::string& msg) { return object_usage_error(ObjKind::Link, cmd, msg); }
 
 std::string link_type_name(uint32_t type) {
   const char* s = libbpf_bpf_link_type_str(static_cast<bpf_link_type>(type));
@@ -60,10 +58,15 @@ std::vector<Field> link_fields(const LinkInfo& l) {
   std::vector<Field> f;
   auto num = [&](const char* k, int64_t v) { f.push_back({k, true, v, {}}); };
   auto str = [&](const char* k, const std::string& v) { f.push_back({k, false, 0, v}); };
+  // What the link is attached to, and how.
+  auto target = [&](const char* k, int64_t v, uint32_t attach_type) {
+    num(k, v);
+    str("attach_type", attach_type_name(attach_type));
+  };
   const bpf_link_info& i = l.info;
   switch (i.type) {
     case BPF_LINK_TYPE_RAW_TRACEPOINT:
-      str("tp_name", l.name);
+      str("tp_name", l.name_truncated ? l.name + "..." : l.name);
       break;
     case BPF_LINK_TYPE_TRACING:
       str("attach_type", attach_type_name(i.tracing.attach_type));
@@ -71,16 +74,14 @@ std::vector<Field> link_fields(const LinkInfo& l) {
       num("target_btf_id", i.tracing.target_btf_id);
       break;
     case BPF_LINK_TYPE_CGROUP:
-      num("cgroup_id", static_cast<int64_t>(i.cgroup.cgroup_id));
-      str("attach_type", attach_type_name(i.cgroup.attach_type));
+      target("cgroup_id", static_cast<int64_t>(i.cgroup.cgroup_id), i.cgroup.attach_type);
       break;
     case BPF_LINK_TYPE_ITER:
       str("target_name", l.name);
       if (l.name == "bpf_map_elem" || l.name == "bpf_sk_storage_map") num("map_id", i.iter.map.map_id);
       break;
     case BPF_LINK_TYPE_NETNS:
-      num("netns_ino", i.netns.netns_ino);
-      str("attach_type", attach_type_name(i.netns.attach_type));
+      target("netns_ino", i.netns.netns_ino, i.netns.attach_type);
       break;
     case BPF_LINK_TYPE_XDP:
       num("ifindex", i.xdp.ifindex);
@@ -95,33 +96,34 @@ std::vector<Field> link_fields(const LinkInfo& l) {
       num("flags", i.netfilter.flags);
       break;
     case BPF_LINK_TYPE_TCX:
-      num("ifindex", i.tcx.ifindex);
-      str("attach_type", attach_type_name(i.tcx.attach_type));
+      target("ifindex", i.tcx.ifindex, i.tcx.attach_type);
       break;
     case BPF_LINK_TYPE_NETKIT:
-      num("ifindex", i.netkit.ifindex);
-      str("attach_type", attach_type_name(i.netkit.attach_type));
+      target("ifindex", i.netkit.ifindex, i.netkit.attach_type);
       break;
     case BPF_LINK_TYPE_SOCKMAP:
-      num("map_id", i.sockmap.map_id);
-      str("attach_type", attach_type_name(i.sockmap.attach_type));
+      target("map_id", i.sockmap.map_id, i.sockmap.attach_type);
       break;
     case BPF_LINK_TYPE_PERF_EVENT: {
-      static const char* const kPerfTypes[] = {"unspec", "uprobe", "uretprobe", "kprobe", "kretprobe", "tracepoint",
-                                               "event"};
+      // Keys as bpftool's: the "event" kind names the perf event's own type
+      // and config, so its kind is not written under the same key.
+      static const char* const kPerfKinds[] = {"unspec", "uprobe", "uretprobe", "kprobe", "kretprobe", "tracepoint"};
       const uint32_t t = i.perf_event.type;
-      str("event_type", t < sizeof(kPerfTypes) / sizeof(kPerfTypes[0]) ? kPerfTypes[t] : std::to_string(t));
-      if (t == 1 || t == 2) {
-        str("file", l.name);
+      const std::string name = l.name_truncated ? l.name + "..." : l.name;
+      if (t == BPF_PERF_EVENT_EVENT) {
+        num("event_type", i.perf_event.event.type);
+        num("event_config", static_cast<int64_t>(i.perf_event.event.config));
+        break;
+      }
+      str("event_type", t < sizeof(kPerfKinds) / sizeof(kPerfKinds[0]) ? kPerfKinds[t] : std::to_string(t));
+      if (t == BPF_PERF_EVENT_UPROBE || t == BPF_PERF_EVENT_URETPROBE) {
+        str("file", name);
         num("offset", i.perf_event.uprobe.offset);
-      } else if (t == 3 || t == 4) {
-        str("func", l.name);
+      } else if (t == BPF_PERF_EVENT_KPROBE || t == BPF_PERF_EVENT_KRETPROBE) {
+        str("func", name);
         num("offset", i.perf_event.kprobe.offset);
-      } else if (t == 5) {
-        str("tp_name", l.name);
-      } else if (t == 6) {
-        num("config", static_cast<int64_t>(i.perf_event.event.config));
-        num("type", i.perf_event.event.type);
+      } else if (t == BPF_PERF_EVENT_TRACEPOINT) {
+        str("tracepoint", name);
       }
       break;
     }
@@ -180,67 +182,16 @@ void show_json(const LinkInfo& l, JsonWriter& w) {
 
 int do_show(const std::vector<std::string>& args, const Options& options) {
   std::vector<Fd> fds;
-  if (args.size() > 1) {
-    size_t pos = 1;
-    Selector sel;
-    std::string error;
-    if (!parse_selector(args, &pos, ObjKind::Link, false, false, &sel, &error)) return usage_error("show", error);
-    if (pos != args.size()) return usage_error("show", "unexpected argument '" + args[pos] + "'");
-    if (open_selected(ObjKind::Link, sel, &fds, &error) != 0) {
-      std::fprintf(stderr, "bpfxx link show: %s\n", error.c_str());
-      return kExitFailure;
-    }
-  } else {
-    std::vector<uint32_t> ids;
-    int err = list_ids(ObjKind::Link, &ids);
-    if (err != 0) {
-      std::fprintf(stderr, "bpfxx link list: cannot list links: %s\n", std::strerror(-err));
-      return kExitFailure;
-    }
-    for (uint32_t id : ids) {
-      int fd = open_by_id(ObjKind::Link, id);
-      if (fd >= 0) fds.emplace_back(fd);
-    }
-  }
-  const bool many = args.size() <= 1;
-  std::string out;
-  JsonWriter w(options.pretty);
-  if (options.json && many) w.begin_array();
-  for (const Fd& fd : fds) {
-    LinkInfo l;
-    int err = get_link_info(fd.get(), &l);
-    if (err != 0) {
-      std::fprintf(stderr, "bpfxx link show: cannot get link info: %s\n", std::strerror(-err));
-      return kExitFailure;
-    }
-    if (options.json)
-      show_json(l, w);
-    else
-      show_plain(l, out);
-  }
-  if (options.json) {
-    if (many) w.end_array();
-    out = w.text() + "\n";
-  }
-  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "bpfxx link: cannot write the output: %s\n", std::strerror(errno));
-    return kExitFailure;
-  }
-  return kExitOk;
+  bool all = false;
+  if (int code = open_for_show(ObjKind::Link, false, false, args, &fds, &all); code != kExitOk) return code;
+  return show_each(ObjKind::Link, fds, all, all, options, get_link_info, show_plain, show_json);
 }
 
 }  // namespace
 
 int link_main(const std::vector<std::string>& args, const Options& options) {
-  if (args.empty()) {
-    link_usage(stderr);
-    return kExitUsage;
-  }
+  if (int code = kExitOk; handle_help(args, link_usage, &code)) return code;
   const std::string& cmd = args[0];
-  if (cmd == "help") {
-    link_usage(stdout);
-    return kExitOk;
-  }
   if (cmd == "show" || cmd == "list") return do_show(args, options);
   return usage_error("", "unknown command '" + cmd + "'");
 }

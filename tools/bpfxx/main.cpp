@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
       options.pretty = true;
     } else if (arg == "-d" || arg == "--debug") {
       libbpf_set_print(print_all);
+      options.debug = true;
     } else if (arg == "-h" || arg == "--help") {
       help = true;
     } else if (arg == "-V" || arg == "--version") {

@@ -13,6 +13,7 @@
 // data dumper for text, names and numbers for JSON), as hex bytes otherwise.
 #include "btf_json.h"
 #include "byte_args.h"
+#include "command_support.h"
 #include "commands.h"
 #include "json_writer.h"
 #include "kernel_objects.h"
@@ -52,10 +53,7 @@ void map_usage(std::FILE* out) {
                "Options: -j / -p for JSON.\n");
 }
 
-int usage_error(const char* cmd, const std::string& msg) {
-  std::fprintf(stderr, "bpfxx map%s%s: %s\nsee 'bpfxx map help'\n", cmd[0] ? " " : "", cmd, msg.c_str());
-  return kExitUsage;
-}
+int usage_error(const char* cmd, const std::string& msg) { return object_usage_error(ObjKind::Map, cmd, msg); }
 
 int failure(const char* cmd, const std::string& msg) {
   std::fprintf(stderr, "bpfxx map %s: %s\n", cmd, msg.c_str());
@@ -79,13 +77,7 @@ bool holds_fds(uint32_t type) {
   return type == BPF_MAP_TYPE_PROG_ARRAY || type == BPF_MAP_TYPE_ARRAY_OF_MAPS || type == BPF_MAP_TYPE_HASH_OF_MAPS;
 }
 
-int write_out(const std::string& text) {
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "bpfxx map: cannot write the output: %s\n", std::strerror(errno));
-    return kExitFailure;
-  }
-  return kExitOk;
-}
+int write_out(const std::string& text) { return write_output(ObjKind::Map, text); }
 
 // ---- show -------------------------------------------------------------------
 
@@ -136,22 +128,9 @@ void show_json(const MapInfo& m, JsonWriter& w) {
   w.end_object();
 }
 
-// The maps args[*pos] names, or every map when there are no more words.
-int open_maps(const char* cmd, const std::vector<std::string>& args, size_t* pos, bool all_if_none,
-              std::vector<Fd>* fds, int* exit_code) {
-  if (all_if_none && *pos >= args.size()) {
-    std::vector<uint32_t> ids;
-    int err = list_ids(ObjKind::Map, &ids);
-    if (err != 0) {
-      *exit_code = failure(cmd, std::string("cannot list maps: ") + std::strerror(-err));
-      return err;
-    }
-    for (uint32_t id : ids) {
-      int fd = open_by_id(ObjKind::Map, id);
-      if (fd >= 0) fds->emplace_back(fd);
-    }
-    return 0;
-  }
+// The maps args[*pos] names.
+int open_maps(const char* cmd, const std::vector<std::string>& args, size_t* pos, std::vector<Fd>* fds,
+              int* exit_code) {
   Selector sel;
   std::string error;
   if (!parse_selector(args, pos, ObjKind::Map, true, false, &sel, &error)) {
@@ -170,26 +149,11 @@ int do_show(const std::vector<std::string>& args, const Options& options) {
   size_t pos = 1;
   std::vector<Fd> fds;
   int code = kExitOk;
-  if (open_maps("show", args, &pos, true, &fds, &code) != 0) return code;
-  if (pos < args.size()) return usage_error("show", "unexpected argument '" + args[pos] + "'");
-  const bool many = args.size() <= 1 || fds.size() != 1;
-  std::string out;
-  JsonWriter w(options.pretty);
-  if (options.json && many) w.begin_array();
-  for (const Fd& fd : fds) {
-    MapInfo m;
-    int err = get_map_info(fd.get(), &m);
-    if (err != 0) return failure("show", std::string("cannot get map info: ") + std::strerror(-err));
-    if (options.json)
-      show_json(m, w);
-    else
-      show_plain(m, out);
-  }
-  if (options.json) {
-    if (many) w.end_array();
-    out = w.text() + "\n";
-  }
-  return write_out(out);
+  const bool all = args.size() <= 1;
+  if (!all && open_maps("show", args, &pos, &fds, &code) != 0) return code;
+  if (!all && pos < args.size()) return usage_error("show", "unexpected argument '" + args[pos] + "'");
+  const bool many = all || fds.size() != 1;
+  return show_each(ObjKind::Map, fds, all, many, options, get_map_info, show_plain, show_json);
 }
 
 // ---- element formatting -----------------------------------------------------
@@ -203,13 +167,20 @@ class ElementPrinter {
  public:
   explicit ElementPrinter(const bpf_map_info& info) : info_(info) {
     ncpus_ = is_percpu(info.type) ? libbpf_num_possible_cpus() : 1;
-    if (ncpus_ < 1) ncpus_ = 1;
+    // A per-CPU value holds one slot per possible CPU: without the count no
+    // buffer is safe to hand the kernel, so the command must fail.
+    if (ncpus_ < 1) {
+      cpus_error_ = ncpus_ < 0 ? ncpus_ : -EINVAL;
+      ncpus_ = 0;
+    }
     stride_ = is_percpu(info.type) ? (info.value_size + 7) / 8 * 8 : info.value_size;
     if (info.btf_id != 0 && info.btf_vmlinux_value_type_id == 0) btf_.reset(btf__load_from_kernel_by_id(info.btf_id));
   }
 
   size_t value_buffer_size() const { return stride_ * static_cast<size_t>(ncpus_); }
   int ncpus() const { return ncpus_; }
+  // 0, or -errno when the number of possible CPUs is unknown (per-CPU maps).
+  int cpus_error() const { return cpus_error_; }
   size_t stride() const { return stride_; }
   bool has_btf() const { return btf_ != nullptr; }
 
@@ -237,6 +208,16 @@ class ElementPrinter {
     }
   }
 
+  // An element whose value cannot be read: its key and the reason.
+  void json_error(const uint8_t* key, const char* reason, JsonWriter& w) {
+    w.begin_object();
+    w.key("key");
+    hex_array(key, info_.key_size, w);
+    w.key("error");
+    w.string(reason);
+    w.end_object();
+  }
+
   // One element as a JSON object: hex arrays plus, with BTF, "formatted".
   void json(const uint8_t* key, const uint8_t* value, JsonWriter& w) {
     w.begin_object();
@@ -246,17 +227,7 @@ class ElementPrinter {
     }
     if (value != nullptr) {
       if (is_percpu(info_.type)) {
-        w.key("values");
-        w.begin_array();
-        for (int cpu = 0; cpu < ncpus_; cpu++) {
-          w.begin_object();
-          w.key("cpu");
-          w.number(cpu);
-          w.key("value");
-          hex_array(value + stride_ * static_cast<size_t>(cpu), info_.value_size, w);
-          w.end_object();
-        }
-        w.end_array();
+        percpu_values(value, w, [&](const uint8_t* one) { hex_array(one, info_.value_size, w); });
       } else {
         w.key("value");
         hex_array(value, info_.value_size, w);
@@ -270,17 +241,8 @@ class ElementPrinter {
         typed_json(info_.btf_key_type_id, key, info_.key_size, w);
       }
       if (value != nullptr && is_percpu(info_.type)) {
-        w.key("values");
-        w.begin_array();
-        for (int cpu = 0; cpu < ncpus_; cpu++) {
-          w.begin_object();
-          w.key("cpu");
-          w.number(cpu);
-          w.key("value");
-          typed_json(info_.btf_value_type_id, value + stride_ * static_cast<size_t>(cpu), info_.value_size, w);
-          w.end_object();
-        }
-        w.end_array();
+        percpu_values(value, w,
+                      [&](const uint8_t* one) { typed_json(info_.btf_value_type_id, one, info_.value_size, w); });
       } else if (value != nullptr) {
         w.key("value");
         typed_json(info_.btf_value_type_id, value, info_.value_size, w);
@@ -291,6 +253,23 @@ class ElementPrinter {
   }
 
  private:
+  // "values": [{"cpu": N, "value": ...}, ...], each CPU's value written by
+  // write_one from its bytes.
+  template <typename WriteOne>
+  void percpu_values(const uint8_t* value, JsonWriter& w, WriteOne write_one) {
+    w.key("values");
+    w.begin_array();
+    for (int cpu = 0; cpu < ncpus_; cpu++) {
+      w.begin_object();
+      w.key("cpu");
+      w.number(cpu);
+      w.key("value");
+      write_one(value + stride_ * static_cast<size_t>(cpu));
+      w.end_object();
+    }
+    w.end_array();
+  }
+
   static void hex_array(const uint8_t* p, size_t n, JsonWriter& w) {
     w.begin_array();
     char buf[8];
@@ -347,11 +326,16 @@ class ElementPrinter {
 
   const bpf_map_info& info_;
   int ncpus_ = 1;
+  int cpus_error_ = 0;
   size_t stride_ = 0;
   std::unique_ptr<struct btf, BtfDeleter> btf_;
 };
 
 // ---- dump, lookup, update, delete, queue ops --------------------------------
+
+int cpus_failure(const char* cmd, int err) {
+  return failure(cmd, std::string("cannot get the number of possible CPUs for a per-CPU map: ") + std::strerror(-err));
+}
 
 struct OpenedMap {
   Fd fd;
@@ -361,7 +345,7 @@ struct OpenedMap {
 // Opens exactly one map from args[*pos].
 bool open_one(const char* cmd, const std::vector<std::string>& args, size_t* pos, OpenedMap* out, int* code) {
   std::vector<Fd> fds;
-  if (open_maps(cmd, args, pos, false, &fds, code) != 0) return false;
+  if (open_maps(cmd, args, pos, &fds, code) != 0) return false;
   if (fds.size() != 1) {
     *code = failure(cmd, std::to_string(fds.size()) + " maps have that name; name one by id");
     return false;
@@ -387,6 +371,7 @@ int do_dump(const std::vector<std::string>& args, const Options& options) {
                                (is_queue(info.type) ? "; use 'peek' or 'pop'" : ""));
   }
   ElementPrinter printer(info);
+  if (printer.cpus_error() != 0) return cpus_failure("dump", printer.cpus_error());
   std::vector<uint8_t> key(info.key_size), next(info.key_size), value(printer.value_buffer_size());
   std::string out;
   JsonWriter w(options.pretty);
@@ -402,8 +387,12 @@ int do_dump(const std::vector<std::string>& args, const Options& options) {
     err = bpf_map_lookup_elem(m.fd.get(), key.data(), value.data());
     if (err == -ENOENT) continue;  // deleted meanwhile
     if (err != 0) {
-      // Some maps (e.g. of sockets) cannot be read from user space: show the key.
-      if (!options.json) out += "key: " + hex_bytes(key.data(), key.size()) + "  value: <" + std::strerror(-err) + ">\n";
+      // Some maps (e.g. of sockets) cannot be read from user space: show the
+      // key and why, in JSON as {"key": [...], "error": "..."}.
+      if (options.json)
+        printer.json_error(key.data(), std::strerror(-err), w);
+      else
+        out += "key: " + hex_bytes(key.data(), key.size()) + "  value: <" + std::strerror(-err) + ">\n";
       continue;
     }
     if (options.json)
@@ -431,6 +420,7 @@ int do_elem(const std::string& cmd, const std::vector<std::string>& args, const 
   if (!open_one(c, args, &pos, &m, &code)) return code;
   const bpf_map_info& info = m.info.info;
   ElementPrinter printer(info);
+  if (printer.cpus_error() != 0) return cpus_failure(c, printer.cpus_error());
   const bool queue_op = cmd == "push" || cmd == "pop" || cmd == "peek";
   if (queue_op && !is_queue(info.type)) return failure(c, "'" + cmd + "' is for queue and stack maps");
 
@@ -467,8 +457,11 @@ int do_elem(const std::string& cmd, const std::vector<std::string>& args, const 
     for (int cpu = 0; cpu < printer.ncpus(); cpu++)
       std::memcpy(value.data() + printer.stride() * static_cast<size_t>(cpu), one.data(), one.size());
     if (pos < args.size()) {
-      const std::string& f = args[pos++];
+      const std::string& f = args[pos];
+      if (f != "any" && f != "exist" && f != "noexist")
+        return usage_error(c, "unknown update flag '" + f + "' (any, exist, noexist)");
       flags = f == "exist" ? BPF_EXIST : f == "noexist" ? BPF_NOEXIST : BPF_ANY;
+      pos++;
     }
   }
   if (pos < args.size()) return usage_error(c, "unexpected argument '" + args[pos] + "'");
@@ -507,15 +500,8 @@ int do_elem(const std::string& cmd, const std::vector<std::string>& args, const 
 }  // namespace
 
 int map_main(const std::vector<std::string>& args, const Options& options) {
-  if (args.empty()) {
-    map_usage(stderr);
-    return kExitUsage;
-  }
+  if (int code = kExitOk; handle_help(args, map_usage, &code)) return code;
   const std::string& cmd = args[0];
-  if (cmd == "help") {
-    map_usage(stdout);
-    return kExitOk;
-  }
   if (cmd == "show" || cmd == "list") return do_show(args, options);
   if (cmd == "dump") return do_dump(args, options);
   if (cmd == "lookup" || cmd == "update" || cmd == "delete" || cmd == "push" || cmd == "pop" || cmd == "peek")

@@ -4,6 +4,7 @@
 //   bpfxx prog dump xlated PROG
 //   bpfxx prog stream { stdout | stderr } PROG
 //   PROG := id ID | pinned PATH | name NAME | tag TAG
+#include "command_support.h"
 #include "commands.h"
 #include "insn_disasm.h"
 #include "json_writer.h"
@@ -41,10 +42,7 @@ void prog_usage(std::FILE* out) {
                "Options: -j / -p for JSON (show, dump).\n");
 }
 
-int usage_error(const char* cmd, const std::string& msg) {
-  std::fprintf(stderr, "bpfxx prog%s%s: %s\nsee 'bpfxx prog help'\n", cmd[0] ? " " : "", cmd, msg.c_str());
-  return kExitUsage;
-}
+int usage_error(const char* cmd, const std::string& msg) { return object_usage_error(ObjKind::Prog, cmd, msg); }
 
 std::string prog_type_name(uint32_t type) {
   const char* s = libbpf_bpf_prog_type_str(static_cast<bpf_prog_type>(type));
@@ -134,60 +132,14 @@ void show_json(const ProgInfo& p, JsonWriter& w) {
   w.end_object();
 }
 
-int write_out(const std::string& text) {
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "bpfxx prog: cannot write the output: %s\n", std::strerror(errno));
-    return kExitFailure;
-  }
-  return kExitOk;
-}
+int write_out(const std::string& text) { return write_output(ObjKind::Prog, text); }
 
 int do_show(const std::vector<std::string>& args, const Options& options) {
   std::vector<Fd> fds;
-  if (args.size() > 1) {
-    size_t pos = 1;
-    Selector sel;
-    std::string error;
-    if (!parse_selector(args, &pos, ObjKind::Prog, true, true, &sel, &error)) return usage_error("show", error);
-    if (pos != args.size()) return usage_error("show", "unexpected argument '" + args[pos] + "'");
-    int err = open_selected(ObjKind::Prog, sel, &fds, &error);
-    if (err != 0) {
-      std::fprintf(stderr, "bpfxx prog show: %s\n", error.c_str());
-      return kExitFailure;
-    }
-  } else {
-    std::vector<uint32_t> ids;
-    int err = list_ids(ObjKind::Prog, &ids);
-    if (err != 0) {
-      std::fprintf(stderr, "bpfxx prog list: cannot list programs: %s\n", std::strerror(-err));
-      return kExitFailure;
-    }
-    for (uint32_t id : ids) {
-      int fd = open_by_id(ObjKind::Prog, id);
-      if (fd >= 0) fds.emplace_back(fd);  // a program may go away meanwhile
-    }
-  }
-  std::string out;
-  JsonWriter w(options.pretty);
-  const bool many = args.size() <= 1 || fds.size() != 1;
-  if (options.json && many) w.begin_array();
-  for (const Fd& fd : fds) {
-    ProgInfo p;
-    int err = get_prog_info(fd.get(), &p);
-    if (err != 0) {
-      std::fprintf(stderr, "bpfxx prog show: cannot get program info: %s\n", std::strerror(-err));
-      return kExitFailure;
-    }
-    if (options.json)
-      show_json(p, w);
-    else
-      show_plain(p, out);
-  }
-  if (options.json) {
-    if (many) w.end_array();
-    out = w.text() + "\n";
-  }
-  return write_out(out);
+  bool all = false;
+  if (int code = open_for_show(ObjKind::Prog, true, true, args, &fds, &all); code != kExitOk) return code;
+  const bool many = all || fds.size() != 1;
+  return show_each(ObjKind::Prog, fds, all, many, options, get_prog_info, show_plain, show_json);
 }
 
 // Names helper and kfunc calls of xlated programs: the kernel stores their
@@ -240,6 +192,13 @@ int do_dump(const std::vector<std::string>& args, const Options& options) {
   for (const Fd& fd : fds) {
     std::vector<bpf_insn> insns;
     int err = get_prog_xlated(fd.get(), &insns);
+    if (err == -EPERM) {
+      std::fprintf(stderr,
+                   "bpfxx prog dump: cannot get the instructions: %s (the kernel withholds them without "
+                   "CAP_SYS_ADMIN, or when net.core.bpf_jit_harden and kernel.kptr_restrict are set)\n",
+                   std::strerror(-err));
+      return kExitFailure;
+    }
     if (err != 0) {
       std::fprintf(stderr, "bpfxx prog dump: cannot get the instructions: %s\n", std::strerror(-err));
       return kExitFailure;
@@ -315,15 +274,8 @@ int do_stream(const std::vector<std::string>& args) {
 }  // namespace
 
 int prog_main(const std::vector<std::string>& args, const Options& options) {
-  if (args.empty()) {
-    prog_usage(stderr);
-    return kExitUsage;
-  }
+  if (int code = kExitOk; handle_help(args, prog_usage, &code)) return code;
   const std::string& cmd = args[0];
-  if (cmd == "help") {
-    prog_usage(stdout);
-    return kExitOk;
-  }
   if (cmd == "show" || cmd == "list") return do_show(args, options);
   if (cmd == "dump") return do_dump(args, options);
   if (cmd == "stream") return do_stream(args);

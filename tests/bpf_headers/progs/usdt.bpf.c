@@ -46,13 +46,13 @@ int BPF_USDT(usdt_twelve, long a1, long a2, long a3, long a4, long a5, long a6, 
 }
 
 /* the spec layout is shared with the loader: pin it down */
-_Static_assert(sizeof(struct __bpf_usdt_arg_spec) == 16, "arg spec is 16 bytes");
-_Static_assert(__builtin_offsetof(struct __bpf_usdt_arg_spec, reg_off) == 12, "reg_off at 12");
-_Static_assert(__builtin_offsetof(struct __bpf_usdt_arg_spec, arg_signed) == 14, "arg_signed at 14");
-_Static_assert(__builtin_offsetof(struct __bpf_usdt_arg_spec, arg_bitshift) == 15, "arg_bitshift at 15");
-_Static_assert(__builtin_offsetof(struct __bpf_usdt_spec, usdt_cookie) == 192, "cookie at 192");
-_Static_assert(__builtin_offsetof(struct __bpf_usdt_spec, arg_cnt) == 200, "arg_cnt at 200");
-_Static_assert(sizeof(struct __bpf_usdt_spec) == 208, "spec is 208 bytes");
+_Static_assert(sizeof(struct __bpf_usdt_arg_spec) == 24, "arg spec is 24 bytes (libbpf 1.7+)");
+_Static_assert(__builtin_offsetof(struct __bpf_usdt_arg_spec, reg_off) == 14, "reg_off at 14");
+_Static_assert(__builtin_offsetof(struct __bpf_usdt_arg_spec, arg_signed) == 16, "arg_signed at 16");
+_Static_assert(__builtin_offsetof(struct __bpf_usdt_arg_spec, arg_bitshift) == 17, "arg_bitshift at 17");
+_Static_assert(__builtin_offsetof(struct __bpf_usdt_spec, usdt_cookie) == 288, "cookie at 288");
+_Static_assert(__builtin_offsetof(struct __bpf_usdt_spec, arg_cnt) == 296, "arg_cnt at 296");
+_Static_assert(sizeof(struct __bpf_usdt_spec) == 304, "spec is 304 bytes");
 
 /* arg_type sits where the low byte of the older plain-enum field was */
 static __always_inline int arg_type_byte_ok(void)
