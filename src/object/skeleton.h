@@ -28,13 +28,12 @@ enum class SkeletonPhase : uint8_t { kOpen, kLoaded };
 //                  inside the mapped arena after load (libbpf 1.8 places
 //                  them in the arena's last pages);
 //   other maps     NULL.
-void *skeleton_data(const bpf_map &map, SkeletonPhase phase) noexcept;
+void* skeleton_data(const bpf_map& map, SkeletonPhase phase) noexcept;
 
 // The address of global variable var_name inside map's data (its BTF
 // DATASEC): what a subskeleton's variable slot receives. Fails with ESRCH
 // (after a message naming map and variable) when the map's section has no
 // such variable, EINVAL when the map holds no global data.
-Result<void *> skeleton_var_address(const bpf_map &map,
-                                    std::string_view var_name);
+Result<void*> skeleton_var_address(const bpf_map& map, std::string_view var_name);
 
-} // namespace bpfxx::object
+}  // namespace bpfxx::object
