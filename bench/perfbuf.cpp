@@ -8,11 +8,19 @@
 // which is pointed at the one in use. Each round runs every contender once
 // (the first one rotating); the medians over the rounds are printed.
 //
-//   bench_perfbuf [ROUNDS]   (default 15; needs root)
+// The "lines" column is no consumer: it loads one word from each 64-byte
+// line of the same backlog, the memory system's bound for anything that
+// reads every record header. When the backlog is larger than the L2 cache
+// (the default 4 MiB ring, filled half-way), records of 64 bytes and less
+// are bound by it, not by the consumer's instructions.
+//
+//   bench_perfbuf [ROUNDS [PAGES]]   (defaults 15 and 1024 pages per CPU
+//                                     ring; needs root)
 #include "bench_support.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpfxx/detail/page_ahead.hpp>
 #include <bpfxx/perf_buffer.hpp>
 
 #include <linux/perf_event.h>
@@ -30,7 +38,7 @@ struct Control {
   uint64_t failures;
 };
 
-constexpr size_t kPages = 1024;  // 4 MiB per CPU
+size_t g_pages = 1024;  // per CPU ring: 4 MiB
 uint64_t g_sink = 0;
 uint64_t g_seen = 0;
 uint64_t g_lost = 0;
@@ -72,12 +80,32 @@ uint64_t raw_consume(void* base, size_t data_size) {
   return n;
 }
 
+// The bound: one load per 64-byte line of the published bytes, with the
+// readers' page-ahead prefetch; returns `records` (what the fill made).
+uint64_t touch_lines(void* base, size_t data_size, uint64_t records) {
+  auto* ctl = static_cast<perf_event_mmap_page*>(base);
+  const uint8_t* data = static_cast<const uint8_t*>(base) + getpagesize();
+  const uint64_t head = __atomic_load_n(&ctl->data_head, __ATOMIC_ACQUIRE);
+  const uint64_t mask = data_size - 1;
+  uint64_t sum = 0;
+  for (uint64_t pos = ctl->data_tail & ~uint64_t{63}; pos < head; pos += 64) {
+    bpfxx::detail::prefetch_pages_ahead(data, mask, pos - 64, pos);
+    uint64_t word;
+    std::memcpy(&word, data + (pos & mask), sizeof(word));
+    sum += word;
+  }
+  g_sink += sum;
+  __atomic_store_n(&ctl->data_tail, head, __ATOMIC_RELEASE);
+  return records;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 15;
-  if (rounds <= 0) {
-    std::fprintf(stderr, "usage: %s [ROUNDS]\n", argv[0]);
+  if (argc > 2) g_pages = std::strtoul(argv[2], nullptr, 0);
+  if (rounds <= 0 || g_pages == 0 || (g_pages & (g_pages - 1)) != 0) {
+    std::fprintf(stderr, "usage: %s [ROUNDS [PAGES (a power of two)]]\n", argv[0]);
     return 2;
   }
   // Producer (test_run on CPU 0) and consumer on one CPU: the records are
@@ -96,11 +124,11 @@ int main(int argc, char** argv) {
   bench::LibbpfObject obj(lib, std::string(BPFXX_TEST_PROGS_DIR) + "/perfbuf_bench.bpf.o");
   auto* ctl = static_cast<volatile Control*>(obj.bss());
   const int map_fd = obj.map_fd("events");
-  const size_t data_size = kPages * static_cast<size_t>(getpagesize());
+  const size_t data_size = g_pages * static_cast<size_t>(getpagesize());
 
   std::printf("perf buffer: user-space ns per record, medians of %d rounds (fills of half a %zu KiB CPU ring)\n",
               rounds, data_size / 1024);
-  std::printf("%-9s %8s %8s %8s %8s   %s\n", "record", "floor", "libbpf", "bpfxx", "batch",
+  std::printf("%-9s %8s %8s %8s %8s %8s   %s\n", "record", "lines", "floor", "libbpf", "bpfxx", "batch",
               "bpfxx/libbpf batch/libbpf batch/floor");
   for (int size : {16, 64, 512}) {
     const int prog_fd = obj.prog_fd("send" + std::to_string(size));
@@ -122,8 +150,8 @@ int main(int argc, char** argv) {
     // mapping takes a page fault per page on first touch, which would
     // swamp the consumer's own cost); map slot 0 is pointed at the event
     // of the library whose turn it is.
-    perf_buffer* theirs = lib_new(map_fd, kPages, sample_cb, lost_cb, nullptr, nullptr);
-    perf_buffer* ours = perf_buffer__new(map_fd, kPages, sample_cb, lost_cb, nullptr, nullptr);
+    perf_buffer* theirs = lib_new(map_fd, g_pages, sample_cb, lost_cb, nullptr, nullptr);
+    perf_buffer* ours = perf_buffer__new(map_fd, g_pages, sample_cb, lost_cb, nullptr, nullptr);
     if (theirs == nullptr || ours == nullptr) {
       std::fprintf(stderr, "perf_buffer__new failed\n");
       return 1;
@@ -144,7 +172,7 @@ int main(int argc, char** argv) {
     void* base = nullptr;
     size_t buf_size = 0;
     perf_buffer__buffer(ours, 0, &base, &buf_size);
-    std::vector<double> floor_ns, lib_ns, our_ns, batch_ns;
+    std::vector<double> lines_ns, floor_ns, lib_ns, our_ns, batch_ns;
     // One fill of the selected event's ring, drained and timed.
     auto timed = [&](int fd, std::vector<double>& out, const std::function<uint64_t()>& drain) {
       select(fd);
@@ -161,6 +189,7 @@ int main(int argc, char** argv) {
       return true;
     };
     const std::vector<std::function<bool()>> contenders = {
+        [&] { return timed(our_fd, lines_ns, [&] { return touch_lines(base, buf_size, per_fill); }); },
         [&] { return timed(our_fd, floor_ns, [&] { return raw_consume(base, buf_size); }); },
         [&] {
           return timed(their_fd, lib_ns, [&] {
@@ -183,15 +212,14 @@ int main(int argc, char** argv) {
                 [](uint64_t lost) { g_lost += lost; });
             return got < 0 ? 0 : static_cast<uint64_t>(got);
           });
-        }
-    };
+        }};
     const std::vector<double> medians =
-        bench::warm_then_medians(rounds, contenders, {&floor_ns, &lib_ns, &our_ns, &batch_ns});
+        bench::warm_then_medians(rounds, contenders, {&lines_ns, &floor_ns, &lib_ns, &our_ns, &batch_ns});
     lib_free(theirs);
     perf_buffer__free(ours);
     if (medians.empty()) return 1;
-    const double fl = medians[0], lb = medians[1], ox = medians[2], bt = medians[3];
-    std::printf("%4d B    %8.2f %8.2f %8.2f %8.2f   %11.2fx %11.2fx %10.2fx\n", size, fl, lb, ox, bt, ox / lb,
+    const double ln = medians[0], fl = medians[1], lb = medians[2], ox = medians[3], bt = medians[4];
+    std::printf("%4d B    %8.2f %8.2f %8.2f %8.2f %8.2f   %11.2fx %11.2fx %10.2fx\n", size, ln, fl, lb, ox, bt, ox / lb,
                 bt / lb, bt / fl);
   }
   std::printf("records lost: %llu\n", static_cast<unsigned long long>(g_lost + ctl->failures));

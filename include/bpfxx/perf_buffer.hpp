@@ -25,6 +25,7 @@
 
 #include <bpf/libbpf.h>
 
+#include <bpfxx/detail/perf_walk.hpp>
 #include <bpfxx/result.hpp>
 
 #include <linux/perf_event.h>
@@ -43,9 +44,6 @@
 namespace bpfxx {
 
 namespace perf_detail {
-
-// perf_event_header.size is 16 bits: no record is larger.
-inline constexpr size_t kMaxRecord = 65536;
 
 // Calls fn(args...); a visitor returning void never stops consumption.
 template <class Fn, class... Args>
@@ -66,8 +64,20 @@ class PerfRing {
   // The perf buffer slot this ring is (perf_buffer__buffer's index).
   size_t slot() const noexcept { return slot_; }
   // Bytes published and not yet consumed.
-  uint64_t pending() const noexcept {
-    return __atomic_load_n(&ctl_->data_head, __ATOMIC_ACQUIRE) - ctl_->data_tail;
+  uint64_t pending() const noexcept { return __atomic_load_n(&ctl_->data_head, __ATOMIC_ACQUIRE) - ctl_->data_tail; }
+
+  // A ring over a perf event mapping made elsewhere: its control page,
+  // and data_size bytes of data (a power of two of at least 8). scratch
+  // holds detail::kPerfMaxRecord bytes and outlives the ring; both
+  // mappings too. Fails with EINVAL for a null pointer or a bad size.
+  static Result<PerfRing> over(perf_event_mmap_page* ctl, const void* data, uint64_t data_size, uint8_t* scratch,
+                               size_t slot = 0) {
+    if (ctl == nullptr || data == nullptr || scratch == nullptr)
+      return fail(EINVAL, "perf ring: control page, data or scratch is NULL");
+    if (data_size < 8 || (data_size & (data_size - 1)) != 0)
+      return fail(EINVAL, "perf ring: slot " + std::to_string(slot) + ": ring size " + std::to_string(data_size) +
+                              " is not a power of two of at least 8");
+    return PerfRing(slot, ctl, static_cast<const uint8_t*>(data), data_size, scratch);
   }
 
   // Hands every sample published so far to on_sample(const void* data,
@@ -79,55 +89,18 @@ class PerfRing {
   template <class OnSample, class OnLost>
   int64_t consume(OnSample&& on_sample, OnLost&& on_lost) {
     const uint64_t head = __atomic_load_n(&ctl_->data_head, __ATOMIC_ACQUIRE);
-    uint64_t tail = ctl_->data_tail;  // only the consumer writes it
+    const uint64_t tail = ctl_->data_tail;  // only the consumer writes it
     if (head == tail) return 0;
-    const uint64_t size = mask_ + 1;
-    if (head - tail > size || ((head | tail) & 7) != 0) return drop(head);
     int64_t samples = 0;
-    // The size of the run of records being read. Records of one size
-    // usually come in runs: while the next header repeats it, the next
-    // position is computed from this register, not from the loaded
-    // header, so the header loads do not wait on each other (the compare
-    // is predicted) and the loop runs at load throughput, not latency.
-    uint64_t run_size = UINT64_MAX;  // matches no u16 size: the first header is checked
-    while (tail != head) {
-      const uint64_t off = tail & mask_;
-      const uint8_t* rec = data_ + off;
-      // One load for the whole header: type (u32), misc (u16), size (u16).
-      uint64_t word;
-      std::memcpy(&word, rec, sizeof(word));
-      if (__builtin_expect(!!((word >> 48) != run_size), 0)) {
-        run_size = word >> 48;
-        if (run_size < sizeof(perf_event_header) || (run_size & 7) != 0) return drop(head);
-      }
-      if (__builtin_expect(!!(run_size > head - tail), 0))
-        return drop(head);
-      if (__builtin_expect(!!(off + run_size > size), 0))
-        rec = unwrap(rec, off, run_size);
-      tail += run_size;
-      // Large records leave whole cache lines unread in between, which the
-      // hardware prefetcher does not fetch ahead: ask for the header a few
-      // records on (a guess, harmless when wrong).
-      if (run_size >= kPrefetchFrom) __builtin_prefetch(data_ + ((tail + kPrefetchAhead * run_size) & mask_));
-      const uint32_t type = static_cast<uint32_t>(word);
-      if (__builtin_expect(!!(type == PERF_RECORD_SAMPLE && run_size >= kSampleHeader), 1)) {
-        uint32_t raw_size;
-        std::memcpy(&raw_size, rec + sizeof(perf_event_header), sizeof(raw_size));
-        if (__builtin_expect(!!(raw_size > run_size - kSampleHeader), 0))
-          continue;  // malformed: skipped
-        const int rc = perf_detail::visit(on_sample, static_cast<const void*>(rec + kSampleHeader), raw_size);
-        ++samples;
-        if (__builtin_expect(!!(rc < 0), 0)) {
-          __atomic_store_n(&ctl_->data_tail, tail, __ATOMIC_RELEASE);
-          return rc;
-        }
-      } else if (type == PERF_RECORD_LOST && run_size >= kLostRecord) {
-        uint64_t lost;
-        std::memcpy(&lost, rec + sizeof(perf_event_header) + sizeof(uint64_t), sizeof(lost));
-        on_lost(lost);
-      }
-    }
-    __atomic_store_n(&ctl_->data_tail, tail, __ATOMIC_RELEASE);
+    int stop_rc = 0;
+    const detail::PerfWalkResult walk = detail::walk_perf_ring(
+        data_, mask_ + 1, head, tail, scratch_, [&](const uint8_t* rec, uint64_t word, uint64_t rec_size) {
+          stop_rc = handle(rec, word, rec_size, samples, on_sample, on_lost);
+          return stop_rc >= 0;
+        });
+    __atomic_store_n(&ctl_->data_tail, walk.tail, __ATOMIC_RELEASE);
+    if (walk.end == detail::PerfWalkEnd::kStopped) return stop_rc;
+    if (walk.end == detail::PerfWalkEnd::kCorrupt) return -EINVAL;
     return samples;
   }
 
@@ -135,32 +108,37 @@ class PerfRing {
   friend class PerfBufferReader;
   // header, u32 raw size; then the raw bytes.
   static constexpr uint64_t kSampleHeader = sizeof(perf_event_header) + sizeof(uint32_t);
-  // Records from this size on are prefetched kPrefetchAhead records ahead.
-  static constexpr uint64_t kPrefetchFrom = 256;
-  static constexpr uint64_t kPrefetchAhead = 16;
   // header, u64 id, u64 lost.
   static constexpr uint64_t kLostRecord = sizeof(perf_event_header) + 2 * sizeof(uint64_t);
 
   PerfRing(size_t slot, perf_event_mmap_page* ctl, const uint8_t* data, uint64_t size, uint8_t* scratch)
       : ctl_(ctl), data_(data), mask_(size - 1), scratch_(scratch), slot_(slot) {}
 
-  // A record that runs past the end of the ring, copied into one piece.
-  const uint8_t* unwrap(const uint8_t* rec, uint64_t off, uint64_t rec_size) const noexcept {
-    const size_t first = static_cast<size_t>(mask_ + 1 - off);
-    std::memcpy(scratch_, rec, first);
-    std::memcpy(scratch_ + first, data_, static_cast<size_t>(rec_size) - first);
-    return scratch_;
-  }
-
-  int64_t drop(uint64_t head) noexcept {
-    __atomic_store_n(&ctl_->data_tail, head, __ATOMIC_RELEASE);
-    return -EINVAL;
+  // One record (its header word already loaded) handed to the visitors.
+  // Counts samples; returns the sample visitor's stop value (< 0) or 0.
+  template <class OnSample, class OnLost>
+  static int handle(const uint8_t* rec, uint64_t word, uint64_t rec_size, int64_t& samples, OnSample& on_sample,
+                    OnLost& on_lost) {
+    const uint32_t type = static_cast<uint32_t>(word);
+    if (__builtin_expect(!!(type == PERF_RECORD_SAMPLE && rec_size >= kSampleHeader), 1)) {
+      uint32_t raw_size;
+      std::memcpy(&raw_size, rec + sizeof(perf_event_header), sizeof(raw_size));
+      if (__builtin_expect(!!(raw_size > rec_size - kSampleHeader), 0)) return 0;  // malformed: skipped
+      ++samples;
+      return perf_detail::visit(on_sample, static_cast<const void*>(rec + kSampleHeader), raw_size);
+    }
+    if (type == PERF_RECORD_LOST && rec_size >= kLostRecord) {
+      uint64_t lost;
+      std::memcpy(&lost, rec + sizeof(perf_event_header) + sizeof(uint64_t), sizeof(lost));
+      on_lost(lost);
+    }
+    return 0;
   }
 
   perf_event_mmap_page* ctl_;
   const uint8_t* data_;
   uint64_t mask_;
-  uint8_t* scratch_;  // the reader's, kMaxRecord bytes
+  uint8_t* scratch_;  // the reader's, detail::kPerfMaxRecord bytes
   size_t slot_;
 };
 
@@ -175,17 +153,17 @@ class PerfBufferReader {
     if (pb == nullptr) return fail(EINVAL, "perf buffer reader: perf buffer is NULL");
     const long page = ::sysconf(_SC_PAGESIZE);
     PerfBufferReader reader;
-    reader.scratch_ = std::make_unique<uint8_t[]>(perf_detail::kMaxRecord);
+    reader.scratch_ = std::make_unique<uint8_t[]>(detail::kPerfMaxRecord);
     const size_t count = perf_buffer__buffer_cnt(pb);
     for (size_t i = 0; i < count; ++i) {
       void* base = nullptr;
       size_t size = 0;
       if (perf_buffer__buffer(pb, static_cast<int>(i), &base, &size) != 0) continue;  // no ring for this slot
-      if (size < 8 || (size & (size - 1)) != 0 || page <= 0)
-        return fail(EINVAL, "perf buffer reader: slot " + std::to_string(i) + ": ring size " +
-                                std::to_string(size) + " is not a power of two");
-      reader.rings_.push_back(PerfRing(i, static_cast<perf_event_mmap_page*>(base),
-                                       static_cast<const uint8_t*>(base) + page, size, reader.scratch_.get()));
+      if (page <= 0) return fail(EINVAL, "perf buffer reader: no page size");
+      Result<PerfRing> ring = PerfRing::over(static_cast<perf_event_mmap_page*>(base),
+                                             static_cast<const uint8_t*>(base) + page, size, reader.scratch_.get(), i);
+      if (!ring) return fail(ring.error(), "perf buffer reader: " + ring.message());
+      reader.rings_.push_back(*ring);
     }
     return reader;
   }
