@@ -47,15 +47,31 @@ struct ring {
       const uint64_t prod = __atomic_load_n(producer_pos_, __ATOMIC_ACQUIRE);
       if (cons == prod) return count;
       bool progressed = false;
+      // The header word of the run of records being read, and their step.
+      // Records of one size usually come in runs: while a header repeats
+      // the last one, the next position comes from this register, not
+      // from the loaded header, so the header loads do not wait on each
+      // other (the compare is predicted). A repeated header was checked
+      // not busy. UINT64_MAX matches no u32 header.
+      uint64_t run_len = UINT64_MAX;
+      uint64_t run_step = 0;
       while (cons < prod) {
         const uint8_t* hdr = data_ + (cons & mask_);
         const uint32_t len = __atomic_load_n(reinterpret_cast<const uint32_t*>(hdr), __ATOMIC_ACQUIRE);
-        if ((len & BPF_RINGBUF_BUSY_BIT) != 0) return count;
+        if (len != run_len) [[unlikely]] {
+          if ((len & BPF_RINGBUF_BUSY_BIT) != 0) return count;
+          run_len = len;
+          run_step =
+              (static_cast<uint64_t>(len & ~static_cast<uint32_t>(BPF_RINGBUF_DISCARD_BIT)) + BPF_RINGBUF_HDR_SZ + 7) &
+              ~uint64_t{7};
+          // The kernel never commits a record larger than the ring; a
+          // corrupt length must not send the callback past the mapping.
+          if (run_step > mask_ + 1) return count;
+        }
         progressed = true;
-        const uint32_t sample_len = len & ~static_cast<uint32_t>(BPF_RINGBUF_DISCARD_BIT);
-        cons += (static_cast<uint64_t>(sample_len) + BPF_RINGBUF_HDR_SZ + 7) & ~uint64_t{7};
+        cons += run_step;
         if ((len & BPF_RINGBUF_DISCARD_BIT) == 0) {
-          const int rc = fn(const_cast<uint8_t*>(hdr) + BPF_RINGBUF_HDR_SZ, static_cast<size_t>(sample_len));
+          const int rc = fn(const_cast<uint8_t*>(hdr) + BPF_RINGBUF_HDR_SZ, static_cast<size_t>(len));
           if (rc < 0) {
             __atomic_store_n(consumer_pos_, cons, __ATOMIC_RELEASE);
             return rc;
