@@ -566,4 +566,86 @@ inline void only(const char* what, const char* who, double ms, const char* why) 
   std::printf("%-44s %s %9.3f ms   (%s)\n", what, who, ms, why);
 }
 
+// The setup the object benchmarks share: the number of rounds from argv[1]
+// (or the default), Debian's libbpf beside bpfxx with both printing only
+// warnings, and the object file's bytes.
+struct ObjectBench {
+  ObjectBench(const char* name, const char* path) : file{name, read_file(path)} {
+    libbpf_set_print(print_warnings);
+    lib.get("libbpf_set_print", &libbpf_set_print)(print_warnings);
+  }
+  Libbpf lib;
+  const ObjectApi ours = bpfxx_object_api();
+  const ObjectApi theirs = libbpf_object_api(lib);
+  const ObjectFile file;
+};
+
+// argv[1] as a positive number of rounds, `fallback` without it; 0 after
+// printing the usage when it is no positive number.
+inline int rounds_from_args(int argc, char** argv, int fallback) {
+  const int n = argc > 1 ? std::atoi(argv[1]) : fallback;
+  if (n <= 0) std::fprintf(stderr, "usage: %s [ITERATIONS]\n", argv[0]);
+  return n > 0 ? n : 0;
+}
+
+// open+load+close and the kernel floor of the same result, each timed
+// `rounds` times per library (bpfxx skipped where its load or floor failed).
+struct LoadAndFloorTimes {
+  Times load_x, load_l;
+  Floor floor_x, floor_l;
+  bool ours_floor = false;
+  Times fl_x, fl_l;
+};
+
+// inner_map: the template map-in-maps get in the floor (see capture_floor).
+// False when libbpf's side fails (the benchmark has nothing to compare).
+inline bool time_load_and_floor(const ObjectBench& b, int rounds, bool ours_loads, const char* inner_map,
+                                LoadAndFloorTimes& t) {
+  if (!take_turns(rounds, {[&] { return !ours_loads || time_load(b.ours, b.file, t.load_x); },
+                           [&] { return time_load(b.theirs, b.file, t.load_l); }},
+                  true))
+    return false;
+  t.ours_floor = ours_loads && capture_floor(b.ours, b.file, inner_map, t.floor_x);
+  if (!capture_floor(b.theirs, b.file, inner_map, t.floor_l)) return false;
+  return take_turns(rounds, {[&] { return !t.ours_floor || time_floor(t.floor_x, t.fl_x); },
+                             [&] { return time_floor(t.floor_l, t.fl_l); }},
+                    true);
+}
+
+// One row of timings per library, for the tables below.
+struct TimesRow {
+  const char* what;
+  const Times* bpfxx;
+  const Times* libbpf;
+};
+
+// Prints the table of an object benchmark, wall-clock medians then CPU
+// medians: the open row, the extra rows (when both libraries loaded), then
+// open+load+close, the kernel floor and the library's share, each named
+// "<prefix>: ...". Without bpfxx's load only libbpf's figures are printed.
+inline void print_load_table(const char* prefix, const TimesRow& open, const std::vector<TimesRow>& extra,
+                             const LoadAndFloorTimes& t, bool both) {
+  const std::string load = std::string(prefix) + ": open+load+close";
+  const std::string floor = std::string(prefix) + ": kernel floor (BTF, maps, programs)";
+  const std::string share = std::string(prefix) + ": library share (open+load - floor)";
+  for (const bool cpu : {false, true}) {
+    auto med = [cpu](const Times& times) { return median(cpu ? times.cpu : times.wall); };
+    std::printf("%s\n", cpu ? "-- CPU time of the benchmark's thread (user + kernel), medians:"
+                            : "-- wall-clock time, medians:");
+    line(open.what, med(*open.bpfxx), med(*open.libbpf));
+    if (both) {
+      for (const TimesRow& row : extra) line(row.what, med(*row.bpfxx), med(*row.libbpf));
+      line(load.c_str(), med(t.load_x), med(t.load_l));
+      line(floor.c_str(), med(t.fl_x), med(t.fl_l));
+      line(share.c_str(), med(t.load_x) - med(t.fl_x), med(t.load_l) - med(t.fl_l));
+    } else {
+      only(load.c_str(), "libbpf", med(t.load_l), "bpfxx's load failed");
+      only(floor.c_str(), "libbpf", med(t.fl_l), "bpfxx's load failed");
+      only(share.c_str(), "libbpf", med(t.load_l) - med(t.fl_l), "bpfxx's load failed");
+    }
+  }
+}
+
 }  // namespace bench
+
+

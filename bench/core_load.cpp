@@ -97,24 +97,16 @@ size_t differing_programs(const bench::Floor& a, const bench::Floor& b) {
 using namespace bench;
 
 int main(int argc, char** argv) {
-  const int n = argc > 1 ? std::atoi(argv[1]) : 30;
-  if (n <= 0) {
-    std::fprintf(stderr, "usage: %s [ITERATIONS]\n", argv[0]);
-    return 2;
-  }
-  bench::Libbpf lib;
-  const ObjectApi ours = bpfxx_object_api();
-  const ObjectApi theirs = libbpf_object_api(lib);
-  libbpf_set_print(print_warnings);
-  lib.get("libbpf_set_print", &libbpf_set_print)(print_warnings);
-  const ObjectFile file{"bench_core", read_file(kObjectPath)};
+  const int n = rounds_from_args(argc, argv, 30);
+  if (n == 0) return 2;
+  const ObjectBench setup("bench_core", kObjectPath);
 
   // The first load of the process: one run each, libbpf first (its
   // caches, if any, are its own; bpfxx's per-process ones start cold).
   Times first_x, first_l;
-  const bool theirs_loads = time_load(theirs, file, first_l);
+  const bool theirs_loads = time_load(setup.theirs, setup.file, first_l);
   settle();
-  const bool ours_loads = time_load(ours, file, first_x);
+  const bool ours_loads = time_load(setup.ours, setup.file, first_x);
   settle();
   if (!theirs_loads) {
     std::fprintf(stderr, "Debian's libbpf cannot load %s\n", kObjectPath);
@@ -123,54 +115,30 @@ int main(int argc, char** argv) {
 
   Times open_x, open_l;
   if (!take_turns(n * 4,
-                  {[&] { return time_open(ours, file, open_x); }, [&] { return time_open(theirs, file, open_l); }},
+                  {[&] { return time_open(setup.ours, setup.file, open_x); },
+                   [&] { return time_open(setup.theirs, setup.file, open_l); }},
                   false))
     return 1;
 
-  Times load_x, load_l;
-  if (!take_turns(n, {[&] { return !ours_loads || time_load(ours, file, load_x); },
-                      [&] { return time_load(theirs, file, load_l); }},
-                  true))
-    return 1;
+  LoadAndFloorTimes t;
+  if (!time_load_and_floor(setup, n, ours_loads, nullptr, t)) return 1;
 
-  Floor floor_x, floor_l;
-  const bool ours_floor = ours_loads && capture_floor(ours, file, nullptr, floor_x);
-  if (!capture_floor(theirs, file, nullptr, floor_l)) return 1;
-  Times fl_x, fl_l;
-  if (!take_turns(n, {[&] { return !ours_floor || time_floor(floor_x, fl_x); },
-                      [&] { return time_floor(floor_l, fl_l); }},
-                  true))
-    return 1;
+  const std::string open_what = "core: open (" + std::to_string(t.floor_l.progs.size()) + " progs, " +
+                                std::to_string(core_relo_count(setup.file.bytes)) + " CO-RE relos)";
+  const bool both = ours_loads && t.ours_floor;
+  print_load_table("core", {open_what.c_str(), &open_x, &open_l},
+                   {{"core: first open+load+close of the process", &first_x, &first_l}}, t, both);
 
-  const std::string open_what = "core: open (" + std::to_string(floor_l.progs.size()) + " progs, " +
-                                std::to_string(core_relo_count(file.bytes)) + " CO-RE relos)";
-  const bool both = ours_loads && ours_floor;
-  for (const bool cpu : {false, true}) {
-    auto med = [cpu](const Times& t) { return median(cpu ? t.cpu : t.wall); };
-    std::printf("%s\n", cpu ? "-- CPU time of the benchmark's thread (user + kernel), medians:"
-                            : "-- wall-clock time, medians:");
-    line(open_what.c_str(), med(open_x), med(open_l));
-    if (both) {
-      line("core: first open+load+close of the process", med(first_x), med(first_l));
-      line("core: open+load+close", med(load_x), med(load_l));
-      line("core: kernel floor (BTF, maps, programs)", med(fl_x), med(fl_l));
-      line("core: library share (open+load - floor)", med(load_x) - med(fl_x), med(load_l) - med(fl_l));
-    } else {
-      only("core: open+load+close", "libbpf", med(load_l), "bpfxx's load failed");
-      only("core: kernel floor (BTF, maps, programs)", "libbpf", med(fl_l), "bpfxx's load failed");
-      only("core: library share (open+load - floor)", "libbpf", med(load_l) - med(fl_l), "bpfxx's load failed");
-    }
-  }
   if (both) {
-    const double share_x = median(load_x.cpu) - median(fl_x.cpu);
-    const double share_l = median(load_l.cpu) - median(fl_l.cpu);
+    const double share_x = median(t.load_x.cpu) - median(t.fl_x.cpu);
+    const double share_l = median(t.load_l.cpu) - median(t.fl_l.cpu);
     std::printf("library share, CPU: bpfxx/libbpf = %.3f (target <= 0.3)\n", share_x / share_l);
   }
-  if (ours_floor) {
+  if (t.ours_floor) {
     std::printf("final instructions of all programs: bpfxx %zu, libbpf %zu; programs that differ: %zu of %zu\n",
-                insn_total(floor_x), insn_total(floor_l), differing_programs(floor_x, floor_l),
-                floor_x.progs.size());
-    std::printf("final BTF: bpfxx %zu bytes, libbpf %zu bytes\n", floor_x.btf.size(), floor_l.btf.size());
+                insn_total(t.floor_x), insn_total(t.floor_l), differing_programs(t.floor_x, t.floor_l),
+                t.floor_x.progs.size());
+    std::printf("final BTF: bpfxx %zu bytes, libbpf %zu bytes\n", t.floor_x.btf.size(), t.floor_l.btf.size());
   }
   std::printf("(medians of %d runs; open of %d runs; first load: 1 run; floor from each library's final "
               "instructions)\n",

@@ -81,7 +81,8 @@ uint64_t raw_consume(void* base, size_t data_size) {
 }
 
 // The bound: one load per 64-byte line of the published bytes, with the
-// readers' page-ahead prefetch; returns `records` (what the fill made).
+// readers' page-ahead prefetch. Reads no headers, so it returns `records`
+// (what the fill made) and the record count check does not apply to it.
 uint64_t touch_lines(void* base, size_t data_size, uint64_t records) {
   auto* ctl = static_cast<perf_event_mmap_page*>(base);
   const uint8_t* data = static_cast<const uint8_t*>(base) + getpagesize();

@@ -766,6 +766,24 @@ struct btf_permute_opts {
 #define btf_permute_opts__last_field btf_ext
 BPFXX_OPTS_KNOWN_SIZE_(btf_permute_opts)
 
+/**
+ * @brief **btf__permute()** puts the types of @p btf in a new order, in
+ * place: the type with id `start_id + i` gets id `id_map[i]`, and every
+ * reference to it follows, in the types and in @p opts->btf_ext's function
+ * info and CO-RE relocations.
+ * @param btf the BTF object; for split BTF only its own types move
+ * (`start_id` is `btf__type_cnt(btf__base_btf(btf))`), for base BTF
+ * `start_id` is 1 (void keeps id 0)
+ * @param id_map the new id of each type, `btf__type_cnt(btf) - start_id`
+ * entries, each in `start_id .. btf__type_cnt(btf) - 1` and none twice
+ * @param id_map_cnt the number of entries in @p id_map
+ * @param opts optional; NULL for none
+ * @return 0; or a negative error (-EINVAL for a bad map, -ENOMEM), errno
+ * set, and @p btf unchanged
+ */
+LIBBPF_API int btf__permute(struct btf *btf, __u32 *id_map, __u32 id_map_cnt,
+			    const struct btf_permute_opts *opts);
+
 /* ---- C dump (types and options) ----------------------------------------- */
 
 struct btf_dump;

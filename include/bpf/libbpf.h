@@ -2717,6 +2717,85 @@ LIBBPF_API int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **b
 				   size_t *buf_size);
 
 /* ======================================================================
+ * Source lines of a loaded program (bpf_prog_linfo__*).
+ *
+ * Built from the struct bpf_prog_info that bpf_prog_get_info_by_fd()
+ * filled in with the program's line_info array (and, for JIT-compiled
+ * programs, jited_line_info, jited_ksyms and jited_func_lens). It maps a
+ * translated instruction offset, or an address inside one JITed function,
+ * back to the struct bpf_line_info describing that source line; its
+ * file_name_off and line_off are offsets into the program's BTF strings
+ * (the BTF whose id is info.btf_id). The object copies everything it
+ * needs: the info's arrays may be freed once it is built.
+ * ====================================================================== */
+
+struct bpf_prog_linfo;
+struct bpf_prog_info;
+
+/**
+ * @brief **bpf_prog_linfo__free()** frees a line-info table.
+ * @param prog_linfo the table from **bpf_prog_linfo__new()**; NULL is
+ * ignored
+ */
+LIBBPF_API void bpf_prog_linfo__free(struct bpf_prog_linfo *prog_linfo);
+
+/**
+ * @brief **bpf_prog_linfo__new()** builds a line-info table from a
+ * program's info.
+ *
+ * Records larger than struct bpf_line_info (a newer kernel) are read with
+ * the given record size. The JITed addresses are kept only when
+ * @p info carries jited_line_info (pointer and count); they must then
+ * have one entry per line info and be split, by the start addresses in
+ * jited_ksyms and the lengths in jited_func_lens, into one increasing run
+ * per function.
+ * @param info program info holding nr_line_info records at line_info,
+ * line_info_rec_size bytes apart
+ * @return the table; NULL with errno EINVAL when @p info has no line info
+ * or is inconsistent (record sizes too small, a count without its array,
+ * JITed addresses that do not match the functions), ENOMEM when memory
+ * runs out
+ */
+LIBBPF_API struct bpf_prog_linfo *bpf_prog_linfo__new(const struct bpf_prog_info *info);
+
+/**
+ * @brief **bpf_prog_linfo__lfind_addr_func()** finds the source line of a
+ * JIT address inside one function.
+ *
+ * Scans the function's records from number @p nr_skip on and returns the
+ * one just before the first record whose address is past @p addr (the
+ * function's last record when none is).
+ * @param prog_linfo the table
+ * @param addr a JIT address inside the function
+ * @param func_idx the function's index in jited_ksyms
+ * @param nr_skip records of the function to skip; lets a caller walking
+ * a function's code in order resume where the last lookup ended
+ * @return the record; NULL with errno ENOENT when the table has no JITed
+ * addresses, @p func_idx or @p nr_skip is out of range, or @p addr lies
+ * before the first record considered
+ */
+LIBBPF_API const struct bpf_line_info *
+bpf_prog_linfo__lfind_addr_func(const struct bpf_prog_linfo *prog_linfo, __u64 addr,
+				__u32 func_idx, __u32 nr_skip);
+
+/**
+ * @brief **bpf_prog_linfo__lfind()** finds the source line of a translated
+ * instruction.
+ *
+ * Scans the records from number @p nr_skip on and returns the one just
+ * before the first record whose insn_off is past @p insn_off (the last
+ * record when none is).
+ * @param prog_linfo the table
+ * @param insn_off an instruction index in the translated program
+ * @param nr_skip records to skip; lets a caller walking the program in
+ * order resume where the last lookup ended
+ * @return the record; NULL with errno ENOENT when @p nr_skip is out of
+ * range or @p insn_off lies before the first record considered
+ */
+LIBBPF_API const struct bpf_line_info *
+bpf_prog_linfo__lfind(const struct bpf_prog_linfo *prog_linfo, __u32 insn_off, __u32 nr_skip);
+
+/* ======================================================================
  * Skeleton runtime (bpf_object__*_skeleton, bpf_object__*_subskeleton).
  *
  * A generated skeleton header (`bpfxx gen skeleton`, `bpftool gen

@@ -67,9 +67,11 @@ class PerfRing {
   uint64_t pending() const noexcept { return __atomic_load_n(&ctl_->data_head, __ATOMIC_ACQUIRE) - ctl_->data_tail; }
 
   // A ring over a perf event mapping made elsewhere: its control page,
-  // and data_size bytes of data (a power of two of at least 8). scratch
-  // holds detail::kPerfMaxRecord bytes and outlives the ring; both
-  // mappings too. Fails with EINVAL for a null pointer or a bad size.
+  // and data_size bytes of data (a power of two of at least 8). It must
+  // be a forward ring (not write_backward) mapped read-write, since the
+  // reader stores data_tail; one consumer at a time. scratch holds
+  // detail::kPerfMaxRecord bytes; it and the mapping outlive the ring.
+  // Fails with EINVAL for a null pointer or a bad size.
   static Result<PerfRing> over(perf_event_mmap_page* ctl, const void* data, uint64_t data_size, uint8_t* scratch,
                                size_t slot = 0) {
     if (ctl == nullptr || data == nullptr || scratch == nullptr)

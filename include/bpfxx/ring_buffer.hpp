@@ -74,7 +74,8 @@ class RingReader {
   // size_t size); discarded ones are skipped. fn may return an int: a
   // negative value stops consumption (the record counts as consumed) and
   // is returned. Otherwise the number of records handed over. Stops early
-  // at a record still being written.
+  // at a record still being written. -EINVAL for a record length larger
+  // than the ring (the ring is then not consumed further).
   template <class Fn>
   int64_t consume(Fn&& fn, uint64_t limit = UINT64_MAX) {
     uint64_t cons = __atomic_load_n(consumer_pos_, __ATOMIC_ACQUIRE);
@@ -98,7 +99,10 @@ class RingReader {
           run_step = (static_cast<uint64_t>(len & ~kDiscard) + kHeader + 7) & ~uint64_t{7};
           // The kernel never commits a record larger than the ring; a
           // corrupt length must not send the visitor past the mapping.
-          if (run_step > mask_ + 1) break;
+          if (run_step > mask_ + 1) {
+            __atomic_store_n(consumer_pos_, cons, __ATOMIC_RELEASE);  // what came before is consumed
+            return -EINVAL;
+          }
         }
         cons += run_step;
         if ((len & kDiscard) != 0) continue;
@@ -147,15 +151,15 @@ class RingReader {
     void* cons = ::mmap(nullptr, r.page_, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
     if (cons == MAP_FAILED) {
       const int err = errno;
-      return fail(err, "ring reader: map fd " + std::to_string(map_fd) + ": mmap of the consumer page failed: " +
-                           std::strerror(err));
+      return fail(err, "ring reader: map fd " + std::to_string(map_fd) +
+                           ": mmap of the consumer page failed: " + std::strerror(err));
     }
     r.consumer_pos_ = static_cast<uint64_t*>(cons);
     void* prod = ::mmap(nullptr, r.page_ + 2 * size, PROT_READ, MAP_SHARED, map_fd, static_cast<off_t>(r.page_));
     if (prod == MAP_FAILED) {
       const int err = errno;  // r unmaps the consumer page
-      return fail(err, "ring reader: map fd " + std::to_string(map_fd) + ": mmap of the data pages failed: " +
-                           std::strerror(err));
+      return fail(err, "ring reader: map fd " + std::to_string(map_fd) +
+                           ": mmap of the data pages failed: " + std::strerror(err));
     }
     r.producer_pos_ = static_cast<const uint64_t*>(prod);
     r.data_ = static_cast<const uint8_t*>(prod) + r.page_;

@@ -162,6 +162,13 @@ struct btf {
   void invalidate() noexcept;
   // Drops the serialized raw data only.
   void invalidate_raw() noexcept;
+  // Reorders this object's own types: own type start_id + i becomes
+  // id_map[i], and every type id that refers to an own type, here and in
+  // ext's function info and CO-RE relocations, follows it. 0, or -EINVAL
+  // (a count other than own_type_cnt(), a new id out of range or given
+  // twice, a reference past the last type; warned) or -ENOMEM. Nothing
+  // changes on failure.
+  int permute(std::span<const uint32_t> id_map, ::btf_ext* ext);
   // Restores a checkpoint (for all-or-nothing btf__add_btf()).
   struct Checkpoint {
     size_t types_len, strs_len, nr_types;

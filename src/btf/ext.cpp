@@ -158,3 +158,28 @@ std::span<const uint8_t> btf_ext::raw_data() const {
   }
   return swapped_;
 }
+
+bool btf_ext::remap_type_ids(const std::function<bool(uint32_t&)>& remap) {
+  // The type id is the second word of both record kinds.
+  constexpr size_t kTypeIdAt = sizeof(uint32_t);
+  std::vector<uint32_t> ids;
+  for (const bpfxx::btf::ExtInfo* info : {&func_info_, &core_relo_})
+    for (const bpfxx::btf::ExtSection& sec : info->sections)
+      for (uint32_t i = 0; i < sec.num; i++) {
+        uint32_t id;
+        std::memcpy(&id, sec.records + size_t{i} * info->rec_size + kTypeIdAt, sizeof(id));
+        if (!remap(id)) return false;
+        ids.push_back(id);
+      }
+  // Every id is accepted: write them into the host copy the views point
+  // into (owned by this object), and drop the swapped copy.
+  size_t next = 0;
+  for (const bpfxx::btf::ExtInfo* info : {&func_info_, &core_relo_})
+    for (const bpfxx::btf::ExtSection& sec : info->sections)
+      for (uint32_t i = 0; i < sec.num; i++)
+        std::memcpy(const_cast<uint8_t*>(sec.records) + size_t{i} * info->rec_size + kTypeIdAt, &ids[next++],
+                    sizeof(uint32_t));
+  std::lock_guard<std::mutex> lock(swapped_mu_);
+  swapped_.clear();
+  return true;
+}

@@ -11,6 +11,7 @@
 #include <bpfxx/result.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -62,6 +63,10 @@ struct btf_ext {
   int set_endianness(enum btf_endianness e) noexcept;
   // The section bytes in the chosen byte order.
   std::span<const uint8_t> raw_data() const;
+  // Rewrites the type id of every function info and CO-RE relocation
+  // record through remap(uint32_t& id), which returns false to refuse an
+  // id; then nothing is changed and false is returned.
+  bool remap_type_ids(const std::function<bool(uint32_t&)>& remap);
   // The host-order copy the record views point into.
   std::span<const uint8_t> host_data() const noexcept {
     return {reinterpret_cast<const uint8_t*>(host_.data()), size_};

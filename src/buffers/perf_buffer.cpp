@@ -12,8 +12,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-using bpfxx::Result;
 using bpfxx::fail;
+using bpfxx::Result;
 using bpfxx::buffers::Mapping;
 
 namespace {
@@ -107,8 +107,8 @@ Result<void> perf_buffer::open_cpu(size_t slot, int cpu, int map_key, perf_event
   fd = bpfxx::sys::ensure_good_fd(fd);
   if (fd < 0) return fail(-fd, where + ": could not move the perf event fd");
   buf->fd = bpfxx::UniqueFd(fd);
-  auto m = Mapping::map_shared(fd, data_size_ + bpfxx::buffers::page_size(), PROT_READ | PROT_WRITE, 0,
-                               "perf event ring");
+  auto m =
+      Mapping::map_shared(fd, data_size_ + bpfxx::buffers::page_size(), PROT_READ | PROT_WRITE, 0, "perf event ring");
   if (!m) return fail(m.error(), where + ": " + m.message());
   buf->mapping = std::move(*m);
   int rc = bpfxx::sys::kernel().ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
@@ -131,18 +131,19 @@ perf_buffer::~perf_buffer() {
 
 // Everything but a well-formed sample: loss reports, malformed samples,
 // unknown record types. Kept out of line so the sample path stays short.
-__attribute__((noinline, cold)) int perf_buffer::handle_other(int cpu, perf_event_header* event) noexcept {
+__attribute__((noinline, cold)) int perf_buffer::handle_other(int cpu, perf_event_header* event,
+                                                              uint64_t size) noexcept {
   switch (event->type) {
     case PERF_RECORD_SAMPLE: {
       const auto* s = reinterpret_cast<const SampleRecord*>(event);
-      const uint32_t raw = event->size >= sizeof(SampleRecord) ? s->size : 0;
+      const uint32_t raw = size >= sizeof(SampleRecord) ? s->size : 0;
       BPFXX_WARN("perf buffer: CPU %d: sample of %u bytes in a record of %u bytes, skipped\n", cpu, raw,
-                 event->size);
+                 static_cast<unsigned>(size));
       return LIBBPF_PERF_EVENT_CONT;
     }
     case PERF_RECORD_LOST: {
-      if (event->size < sizeof(LostRecord)) {
-        BPFXX_WARN("perf buffer: CPU %d: loss record of %u bytes, skipped\n", cpu, event->size);
+      if (size < sizeof(LostRecord)) {
+        BPFXX_WARN("perf buffer: CPU %d: loss record of %u bytes, skipped\n", cpu, static_cast<unsigned>(size));
         return LIBBPF_PERF_EVENT_CONT;
       }
       const auto* l = reinterpret_cast<const LostRecord*>(event);
@@ -168,22 +169,21 @@ int perf_buffer::process(CpuBuffer& buf) noexcept {
     const perf_buffer_event_fn event_cb = event_cb_;
     res = bpfxx::buffers::read_perf_records(
         data, data_size_, head, tail, scratch_.get(), LIBBPF_PERF_EVENT_CONT,
-        [event_cb, ctx, cpu](perf_event_header* e) { return static_cast<int>(event_cb(ctx, cpu, e)); });
+        [event_cb, ctx, cpu](perf_event_header* e, uint64_t) { return static_cast<int>(event_cb(ctx, cpu, e)); });
   } else {
     // Callback and context in locals: the callback cannot change them, and
     // the compiler need not reload them after each call.
     const perf_buffer_sample_fn sample_cb = sample_cb_;
-    res = bpfxx::buffers::read_perf_records(
-        data, data_size_, head, tail, scratch_.get(), LIBBPF_PERF_EVENT_CONT,
-        [this, sample_cb, ctx, cpu](perf_event_header* e) {
-          auto* s = reinterpret_cast<SampleRecord*>(e);
-          if (e->type == PERF_RECORD_SAMPLE && e->size >= sizeof(SampleRecord) &&
-              s->size <= e->size - sizeof(SampleRecord)) [[likely]] {
-            if (sample_cb != nullptr) sample_cb(ctx, cpu, s->data, s->size);
-            return static_cast<int>(LIBBPF_PERF_EVENT_CONT);
-          }
-          return handle_other(cpu, e);
-        });
+    res = bpfxx::buffers::read_perf_records(data, data_size_, head, tail, scratch_.get(), LIBBPF_PERF_EVENT_CONT,
+                                            [this, sample_cb, ctx, cpu](perf_event_header* e, uint64_t size) {
+                                              auto* s = reinterpret_cast<SampleRecord*>(e);
+                                              if (e->type == PERF_RECORD_SAMPLE && size >= sizeof(SampleRecord) &&
+                                                  s->size <= size - sizeof(SampleRecord)) [[likely]] {
+                                                if (sample_cb != nullptr) sample_cb(ctx, cpu, s->data, s->size);
+                                                return static_cast<int>(LIBBPF_PERF_EVENT_CONT);
+                                              }
+                                              return handle_other(cpu, e, size);
+                                            });
   }
   __atomic_store_n(&ctl->data_tail, res.tail, __ATOMIC_RELEASE);
   if (res.status == bpfxx::buffers::PerfReadStatus::kCorrupt) {

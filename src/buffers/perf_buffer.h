@@ -67,7 +67,7 @@ struct perf_buffer {
   perf_buffer() = default;
   bpfxx::Result<void> open_cpu(size_t slot, int cpu, int map_key, perf_event_attr* attr);
   int process(CpuBuffer& buf) noexcept;
-  int handle_other(int cpu, perf_event_header* event) noexcept;
+  int handle_other(int cpu, perf_event_header* event, uint64_t size) noexcept;
 
   bpfxx::UniqueFd map_fd_;
   bpfxx::UniqueFd epoll_fd_;

@@ -27,18 +27,19 @@ struct PerfReadResult {
 };
 
 // Hands the records of the ring at data (size bytes, a power of two of at
-// least 8) from tail to head to fn(perf_event_header*), which returns a
-// bpf_perf_event_ret (`cont` to go on). scratch holds kPerfScratchSize
-// bytes.
+// least 8) from tail to head to fn(perf_event_header*, uint64_t size),
+// which returns a bpf_perf_event_ret (`cont` to go on). size is the
+// record's checked size: bound reads by it, not by the header, which the
+// kernel side may rewrite. scratch holds kPerfScratchSize bytes.
 template <class Fn>
 PerfReadResult read_perf_records(const uint8_t* data, uint64_t size, uint64_t head, uint64_t tail, uint8_t* scratch,
                                  int cont, Fn&& fn) noexcept {
   PerfReadResult res;
-  const bpfxx::detail::PerfWalkResult walk =
-      bpfxx::detail::walk_perf_ring(data, size, head, tail, scratch, [&](const uint8_t* rec, uint64_t, uint64_t) {
+  const bpfxx::detail::PerfWalkResult walk = bpfxx::detail::walk_perf_ring(
+      data, size, head, tail, scratch, [&](const uint8_t* rec, uint64_t, uint64_t rec_size) {
         // The walk hands out 8-byte aligned records in the writable ring
         // or scratch; libbpf's callbacks take a non-const header.
-        res.callback_ret = fn(reinterpret_cast<perf_event_header*>(const_cast<uint8_t*>(rec)));
+        res.callback_ret = fn(reinterpret_cast<perf_event_header*>(const_cast<uint8_t*>(rec)), rec_size);
         return res.callback_ret == cont;
       });
   res.tail = walk.tail;

@@ -7,8 +7,8 @@
 #include <string>
 #include <sys/mman.h>
 
-using bpfxx::Result;
 using bpfxx::fail;
+using bpfxx::Result;
 using bpfxx::buffers::Mapping;
 
 namespace {
@@ -39,8 +39,8 @@ Result<std::unique_ptr<ring>> ring::open(int map_fd, ring_buffer_sample_fn sampl
   r->map_fd_ = std::move(*dup);
   auto cons = Mapping::map_shared(r->map_fd_.get(), page, PROT_READ | PROT_WRITE, 0, "ring buffer consumer page");
   if (!cons) return cons.failure();
-  auto prod = Mapping::map_shared(r->map_fd_.get(), static_cast<size_t>(ro_len), PROT_READ,
-                                  static_cast<off_t>(page), "ring buffer producer page and data");
+  auto prod = Mapping::map_shared(r->map_fd_.get(), static_cast<size_t>(ro_len), PROT_READ, static_cast<off_t>(page),
+                                  "ring buffer producer page and data");
   if (!prod) return prod.failure();
   r->consumer_map_ = std::move(*cons);
   r->producer_map_ = std::move(*prod);
@@ -51,6 +51,17 @@ Result<std::unique_ptr<ring>> ring::open(int map_fd, ring_buffer_sample_fn sampl
   r->sample_cb_ = sample_cb;
   r->ctx_ = ctx;
   return r;
+}
+
+__attribute__((noinline, cold)) int ring::corrupt_length(uint32_t len) noexcept {
+  if (!warned_corrupt_)
+    BPFXX_WARN(
+        "ring buffer: map fd %d: record length %u at consumer position %llu is larger than the ring (%llu "
+        "bytes); the ring is not consumed further\n",
+        map_fd_.get(), len, static_cast<unsigned long long>(consumer_pos()),
+        static_cast<unsigned long long>(mask_ + 1));
+  warned_corrupt_ = true;
+  return -EINVAL;
 }
 
 int ring::consume_n(size_t n) noexcept {

@@ -38,7 +38,8 @@ struct ring {
   // Hands up to limit committed records to fn(data, len), in order. fn
   // returns an int: a negative value stops consumption and is returned.
   // Otherwise the number of records handed over (discarded ones are
-  // skipped silently and not counted).
+  // skipped silently and not counted), or -EINVAL for a record length
+  // larger than the ring (nothing is consumed from there on).
   template <class Fn>
   int64_t consume_with(uint64_t limit, Fn&& fn) noexcept {
     uint64_t cons = __atomic_load_n(consumer_pos_, __ATOMIC_ACQUIRE);
@@ -66,7 +67,8 @@ struct ring {
               ~uint64_t{7};
           // The kernel never commits a record larger than the ring; a
           // corrupt length must not send the callback past the mapping.
-          if (run_step > mask_ + 1) return count;
+          if (run_step > mask_ + 1) [[unlikely]]
+            return corrupt_length(len);
         }
         progressed = true;
         cons += run_step;
@@ -100,6 +102,9 @@ struct ring {
   friend struct ring_buffer;
   ring() = default;
 
+  // Warns (once per ring) about an impossible record length; -EINVAL.
+  int corrupt_length(uint32_t len) noexcept;
+
   // consume_with through the sample callback.
   int64_t consume_cb(uint64_t limit) noexcept {
     return consume_with(limit, [this](void* data, size_t len) { return sample_cb_(ctx_, data, len); });
@@ -115,6 +120,7 @@ struct ring {
   bpfxx::UniqueFd map_fd_;
   bpfxx::buffers::Mapping consumer_map_;
   bpfxx::buffers::Mapping producer_map_;
+  bool warned_corrupt_ = false;
 };
 
 struct ring_buffer {

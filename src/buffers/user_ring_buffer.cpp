@@ -7,8 +7,8 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 
-using bpfxx::Result;
 using bpfxx::fail;
+using bpfxx::Result;
 using bpfxx::buffers::Mapping;
 
 namespace {
@@ -51,8 +51,8 @@ Result<std::unique_ptr<user_ring_buffer>> user_ring_buffer::open(int map_fd) {
   // would wake a waiter needing more again and again; an edge is a drain.
   const int rc = bpfxx::buffers::epoll_add(ep->get(), rb->map_fd_.get(), EPOLLOUT | EPOLLET, 0);
   if (rc < 0)
-    return fail(-rc, "adding user ring buffer map fd " + std::to_string(map_fd) + " to epoll failed: " +
-                         std::strerror(-rc));
+    return fail(-rc,
+                "adding user ring buffer map fd " + std::to_string(map_fd) + " to epoll failed: " + std::strerror(-rc));
   rb->epoll_fd_ = std::move(*ep);
   rb->consumer_map_ = std::move(*cons);
   rb->producer_map_ = std::move(*prod);

@@ -15,11 +15,12 @@ using bpfxx::capi::ptr_to_u64;
 using bpfxx::capi::zeroed_attr;
 namespace sys = bpfxx::sys;
 
-extern "C" {
+namespace {
 
-int bpf_prog_attach_opts(int prog_fd, int target, enum bpf_attach_type type,
-                         const struct bpf_prog_attach_opts* opts) {
-  if (!BPFXX_OPTS_VALID(opts, bpf_prog_attach_opts)) return err(-EINVAL);
+// BPF_PROG_ATTACH and BPF_PROG_DETACH name the program, the target and an
+// optional anchor program the same way; only attach can replace a program.
+template <class Opts>
+int attach_command(int cmd, int prog_fd, int target, enum bpf_attach_type type, const Opts* opts, int replace_fd) {
   __u32 relative_id = BPFXX_OPTS_GET(opts, relative_id, 0);
   int relative_fd = BPFXX_OPTS_GET(opts, relative_fd, 0);
   __u32 flags = BPFXX_OPTS_GET(opts, flags, 0);
@@ -38,9 +39,19 @@ int bpf_prog_attach_opts(int prog_fd, int target, enum bpf_attach_type type,
     attr.relative_fd = static_cast<__u32>(relative_fd);
   }
   attr.attach_flags = flags;
-  attr.replace_bpf_fd = static_cast<__u32>(BPFXX_OPTS_GET(opts, replace_fd, 0));
+  attr.replace_bpf_fd = static_cast<__u32>(replace_fd);
   attr.expected_revision = BPFXX_OPTS_GET(opts, expected_revision, 0);
-  return err(static_cast<int>(sys::bpf(BPF_PROG_ATTACH, &attr, attr_size)));
+  return err(static_cast<int>(sys::bpf(cmd, &attr, attr_size)));
+}
+
+}  // namespace
+
+extern "C" {
+
+int bpf_prog_attach_opts(int prog_fd, int target, enum bpf_attach_type type,
+                         const struct bpf_prog_attach_opts* opts) {
+  if (!BPFXX_OPTS_VALID(opts, bpf_prog_attach_opts)) return err(-EINVAL);
+  return attach_command(BPF_PROG_ATTACH, prog_fd, target, type, opts, BPFXX_OPTS_GET(opts, replace_fd, 0));
 }
 
 int bpf_prog_attach(int prog_fd, int attachable_fd, enum bpf_attach_type type, unsigned int flags) {
@@ -52,25 +63,7 @@ int bpf_prog_attach(int prog_fd, int attachable_fd, enum bpf_attach_type type, u
 int bpf_prog_detach_opts(int prog_fd, int target, enum bpf_attach_type type,
                          const struct bpf_prog_detach_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_prog_detach_opts)) return err(-EINVAL);
-  __u32 relative_id = BPFXX_OPTS_GET(opts, relative_id, 0);
-  int relative_fd = BPFXX_OPTS_GET(opts, relative_fd, 0);
-  __u32 flags = BPFXX_OPTS_GET(opts, flags, 0);
-  if (relative_fd != 0 && relative_id != 0) return err(-EINVAL);
-
-  const unsigned int attr_size = BPFXX_ATTR_SIZE(expected_revision);
-  union bpf_attr attr = zeroed_attr(attr_size);
-  attr.target_fd = static_cast<__u32>(target);
-  attr.attach_bpf_fd = static_cast<__u32>(prog_fd);
-  attr.attach_type = type;
-  if (relative_id != 0) {
-    attr.relative_id = relative_id;
-    flags |= BPF_F_ID;
-  } else {
-    attr.relative_fd = static_cast<__u32>(relative_fd);
-  }
-  attr.attach_flags = flags;
-  attr.expected_revision = BPFXX_OPTS_GET(opts, expected_revision, 0);
-  return err(static_cast<int>(sys::bpf(BPF_PROG_DETACH, &attr, attr_size)));
+  return attach_command(BPF_PROG_DETACH, prog_fd, target, type, opts, 0);
 }
 
 int bpf_prog_detach(int attachable_fd, enum bpf_attach_type type) {

@@ -42,39 +42,43 @@ int get_fd_by_id(int cmd, __u32 id, const struct bpf_get_fd_by_id_opts* opts) {
   return err(sys::bpf_fd(cmd, &attr, attr_size));
 }
 
+constexpr unsigned int kPathAttrSize = BPFXX_ATTR_SIZE(path_fd);
+
+// BPF_OBJ_PIN and BPF_OBJ_GET name a bpffs path the same way (relative to
+// path_fd with BPF_F_PATH_FD in file_flags). Fills attr's first
+// kPathAttrSize bytes, or warns as func and returns -EINVAL without a path.
+template <class Opts>
+int path_attr(const char* func, const char* pathname, const Opts* opts, union bpf_attr& attr) {
+  if (pathname == nullptr) {
+    BPFXX_WARN("%s: pathname must not be NULL\n", func);
+    return -EINVAL;
+  }
+  std::memset(&attr, 0, kPathAttrSize);
+  attr.path_fd = static_cast<__u32>(BPFXX_OPTS_GET(opts, path_fd, 0));
+  attr.pathname = ptr_to_u64(pathname);
+  attr.file_flags = BPFXX_OPTS_GET(opts, file_flags, 0);
+  return 0;
+}
+
 }  // namespace
 
 extern "C" {
 
 int bpf_obj_pin_opts(int fd, const char* pathname, const struct bpf_obj_pin_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_obj_pin_opts)) return err(-EINVAL);
-  if (pathname == nullptr) {
-    BPFXX_WARN("bpf_obj_pin: pathname must not be NULL\n");
-    return err(-EINVAL);
-  }
-  const unsigned int attr_size = BPFXX_ATTR_SIZE(path_fd);
-  union bpf_attr attr = zeroed_attr(attr_size);
-  attr.path_fd = static_cast<__u32>(BPFXX_OPTS_GET(opts, path_fd, 0));
-  attr.pathname = ptr_to_u64(pathname);
-  attr.file_flags = BPFXX_OPTS_GET(opts, file_flags, 0);
+  union bpf_attr attr;
+  if (int rc = path_attr("bpf_obj_pin", pathname, opts, attr); rc < 0) return err(rc);
   attr.bpf_fd = static_cast<__u32>(fd);
-  return err(static_cast<int>(sys::bpf(BPF_OBJ_PIN, &attr, attr_size)));
+  return err(static_cast<int>(sys::bpf(BPF_OBJ_PIN, &attr, kPathAttrSize)));
 }
 
 int bpf_obj_pin(int fd, const char* pathname) { return bpf_obj_pin_opts(fd, pathname, nullptr); }
 
 int bpf_obj_get_opts(const char* pathname, const struct bpf_obj_get_opts* opts) {
   if (!BPFXX_OPTS_VALID(opts, bpf_obj_get_opts)) return err(-EINVAL);
-  if (pathname == nullptr) {
-    BPFXX_WARN("bpf_obj_get: pathname must not be NULL\n");
-    return err(-EINVAL);
-  }
-  const unsigned int attr_size = BPFXX_ATTR_SIZE(path_fd);
-  union bpf_attr attr = zeroed_attr(attr_size);
-  attr.path_fd = static_cast<__u32>(BPFXX_OPTS_GET(opts, path_fd, 0));
-  attr.pathname = ptr_to_u64(pathname);
-  attr.file_flags = BPFXX_OPTS_GET(opts, file_flags, 0);
-  return err(sys::bpf_fd(BPF_OBJ_GET, &attr, attr_size));
+  union bpf_attr attr;
+  if (int rc = path_attr("bpf_obj_get", pathname, opts, attr); rc < 0) return err(rc);
+  return err(sys::bpf_fd(BPF_OBJ_GET, &attr, kPathAttrSize));
 }
 
 int bpf_obj_get(const char* pathname) { return bpf_obj_get_opts(pathname, nullptr); }

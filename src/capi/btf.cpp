@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "btf/build.h"
+#include "btf/ext.h"
 #include "btf/load.h"
 #include "capi/errors.h"
 #include "capi/opts.h"
@@ -339,6 +340,14 @@ int btf__add_btf(struct btf* btf, const struct btf* src_btf) {
   return bpfxx::capi::guard([&]() -> int {
     if (btf == nullptr || src_btf == nullptr) return ret(-EINVAL);
     return ret(b::add_btf(*btf, *src_btf));
+  });
+}
+
+int btf__permute(struct btf* btf, __u32* id_map, __u32 id_map_cnt, const struct btf_permute_opts* opts) {
+  return bpfxx::capi::guard([&]() -> int {
+    if (!BPFXX_OPTS_VALID(opts, btf_permute_opts)) return ret(-EINVAL);
+    if (btf == nullptr || (id_map == nullptr && id_map_cnt != 0)) return ret(-EINVAL);
+    return ret(btf->permute({id_map, id_map_cnt}, BPFXX_OPTS_GET(opts, btf_ext, nullptr)));
   });
 }
 

@@ -31,18 +31,21 @@ Result<std::unique_ptr<bpf_link>> create_program_link(const bpf_program& prog, i
   return std::unique_ptr<bpf_link>(std::make_unique<ProgramLink>(fd, std::move(what)));
 }
 
-Result<std::unique_ptr<bpf_link>> attach_cgroup(const bpf_program& prog, int cgroup_fd, const CgroupOrder& order) {
+Result<std::unique_ptr<bpf_link>> create_ordered_link_with(const bpf_program& prog, int target,
+                                                           const CgroupOrder& order, struct bpf_link_create_opts& opts,
+                                                           const char* family, const std::string& target_desc) {
   if (order.relative_fd != 0 && order.relative_id != 0) {
-    BPFXX_WARN("prog '%s': a cgroup anchor is named by fd or by id, not both\n", prog.name.c_str());
+    BPFXX_WARN("prog '%s': a %s anchor is named by fd or by id, not both\n", prog.name.c_str(), family);
     return fail(EINVAL, "prog '" + prog.name + "': relative_fd and relative_id both set");
   }
-  LIBBPF_OPTS(bpf_link_create_opts, opts);
   opts.flags = order.flags;
-  opts.cgroup.relative_fd = order.relative_fd;
-  opts.cgroup.relative_id = order.relative_id;
-  opts.cgroup.expected_revision = order.expected_revision;
-  return create_program_link(prog, cgroup_fd, static_cast<bpf_attach_type>(prog.expected_attach_type), &opts,
-                             "cgroup", "cgroup fd " + std::to_string(cgroup_fd));
+  return create_program_link(prog, target, static_cast<bpf_attach_type>(prog.expected_attach_type), &opts, family,
+                             target_desc);
+}
+
+Result<std::unique_ptr<bpf_link>> attach_cgroup(const bpf_program& prog, int cgroup_fd, const CgroupOrder& order) {
+  return create_ordered_link<&bpf_link_create_opts::cgroup>(prog, cgroup_fd, order, "cgroup",
+                                                            "cgroup fd " + std::to_string(cgroup_fd));
 }
 
 }  // namespace bpfxx::link

@@ -46,6 +46,27 @@ struct CgroupOrder {
   __u64 expected_revision = 0;
 };
 
+// The part of an ordered link that is the same for every family: refuses
+// an anchor named by both fd and id, sets order's flags in opts and creates
+// the link at prog's expected attach type.
+Result<std::unique_ptr<bpf_link>> create_ordered_link_with(const bpf_program& prog, int target,
+                                                           const CgroupOrder& order, struct bpf_link_create_opts& opts,
+                                                           const char* family, const std::string& target_desc);
+
+// A link of prog placed by order among the other programs on target's hook
+// (cgroup, tcx, netkit). anchor is the family's member of
+// bpf_link_create_opts (&bpf_link_create_opts::cgroup, ::tcx, ::netkit):
+// they are separate structs with the same fields.
+template <auto anchor>
+Result<std::unique_ptr<bpf_link>> create_ordered_link(const bpf_program& prog, int target, const CgroupOrder& order,
+                                                      const char* family, const std::string& target_desc) {
+  LIBBPF_OPTS(bpf_link_create_opts, opts);
+  (opts.*anchor).relative_fd = order.relative_fd;
+  (opts.*anchor).relative_id = order.relative_id;
+  (opts.*anchor).expected_revision = order.expected_revision;
+  return create_ordered_link_with(prog, target, order, opts, family, target_desc);
+}
+
 // bpf_program__attach_cgroup(_opts): a link of prog, at its expected
 // attach type, to the cgroup open as cgroup_fd.
 Result<std::unique_ptr<bpf_link>> attach_cgroup(const bpf_program& prog, int cgroup_fd,

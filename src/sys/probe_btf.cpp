@@ -21,6 +21,24 @@ int loads(const BtfBuilder& btf, const Context& ctx, const char* what) {
   return probe::created(fd);
 }
 
+// void f(int a) with the given linkage (BTF_FUNC_STATIC or _GLOBAL).
+int loads_func(const Context& ctx, uint32_t linkage, const char* what) {
+  BtfBuilder b;
+  uint32_t i = b.int_type("int", 4, BTF_INT_SIGNED);
+  uint32_t proto = b.func_proto(0, {{"a", i}});
+  b.func("f", proto, linkage);
+  return loads(b, ctx, what);
+}
+
+// static int x; in a DATASEC named section.
+int loads_datasec(const Context& ctx, const char* section, const char* what) {
+  BtfBuilder b;
+  uint32_t i = b.int_type("int", 4, BTF_INT_SIGNED);
+  uint32_t x = b.var("x", i, BTF_VAR_STATIC);
+  b.datasec(section, 4, {{x, 0, 4}});
+  return loads(b, ctx, what);
+}
+
 }  // namespace
 
 int probe_btf(const Context& ctx) {
@@ -29,39 +47,13 @@ int probe_btf(const Context& ctx) {
   return loads(b, ctx, "one int");
 }
 
-int probe_btf_func(const Context& ctx) {
-  // static void f(int a)
-  BtfBuilder b;
-  uint32_t i = b.int_type("int", 4, BTF_INT_SIGNED);
-  uint32_t proto = b.func_proto(0, {{"a", i}});
-  b.func("f", proto, BTF_FUNC_STATIC);
-  return loads(b, ctx, "a FUNC");
-}
+int probe_btf_func(const Context& ctx) { return loads_func(ctx, BTF_FUNC_STATIC, "a FUNC"); }
 
-int probe_btf_global_func(const Context& ctx) {
-  BtfBuilder b;
-  uint32_t i = b.int_type("int", 4, BTF_INT_SIGNED);
-  uint32_t proto = b.func_proto(0, {{"a", i}});
-  b.func("f", proto, BTF_FUNC_GLOBAL);
-  return loads(b, ctx, "a global FUNC");
-}
+int probe_btf_global_func(const Context& ctx) { return loads_func(ctx, BTF_FUNC_GLOBAL, "a global FUNC"); }
 
-int probe_btf_datasec(const Context& ctx) {
-  // static int x; in section .data
-  BtfBuilder b;
-  uint32_t i = b.int_type("int", 4, BTF_INT_SIGNED);
-  uint32_t x = b.var("x", i, BTF_VAR_STATIC);
-  b.datasec(".data", 4, {{x, 0, 4}});
-  return loads(b, ctx, "a VAR in a DATASEC");
-}
+int probe_btf_datasec(const Context& ctx) { return loads_datasec(ctx, ".data", "a VAR in a DATASEC"); }
 
-int probe_btf_qmark_datasec(const Context& ctx) {
-  BtfBuilder b;
-  uint32_t i = b.int_type("int", 4, BTF_INT_SIGNED);
-  uint32_t x = b.var("x", i, BTF_VAR_STATIC);
-  b.datasec("?.data", 4, {{x, 0, 4}});
-  return loads(b, ctx, "a DATASEC named ?.data");
-}
+int probe_btf_qmark_datasec(const Context& ctx) { return loads_datasec(ctx, "?.data", "a DATASEC named ?.data"); }
 
 int probe_btf_float(const Context& ctx) {
   BtfBuilder b;

@@ -28,11 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> scratch(bpfxx::buffers::kPerfScratchSize);
   uint64_t handed = 0;
   auto res = bpfxx::buffers::read_perf_records(ring.data(), ring_size, head, tail, scratch.data(), -2,
-                                               [&](perf_event_header* h) {
-                                                 if (h->size < sizeof(*h) || h->size > ring_size) std::abort();
-                                                 volatile uint8_t last = reinterpret_cast<uint8_t*>(h)[h->size - 1];
+                                               [&](perf_event_header* h, uint64_t rec_size) {
+                                                 if (rec_size != h->size) std::abort();
+                                                 if (rec_size < sizeof(*h) || rec_size > ring_size) std::abort();
+                                                 volatile uint8_t last = reinterpret_cast<uint8_t*>(h)[rec_size - 1];
                                                  (void)last;
-                                                 handed += h->size;
+                                                 handed += rec_size;
                                                  return -2;
                                                });
   if (res.tail != head) std::abort();

@@ -118,3 +118,8 @@ class ScopedCgroupMove {
 #define BPFXX_TEMP_CGROUP(var)      \
   ::bpfxx::test::TempCgroup var;    \
   ASSERT_TRUE(var.ok()) << "expected a test cgroup v2 directory: " << var.error()
+
+// This process in cgroup cg until the end of the scope.
+#define BPFXX_MOVE_INTO_CGROUP(var, cg)     \
+  ::bpfxx::test::ScopedCgroupMove var(cg);  \
+  ASSERT_TRUE(var.ok()) << var.error()

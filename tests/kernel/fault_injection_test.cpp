@@ -5,6 +5,7 @@
 // exactly the fds it held before. Without a fault the sequence succeeds.
 #include "bpf_test_util.h"
 #include "bpffs.h"
+#include "fault_injection_support.h"
 
 #include "sys/kernel.h"
 
@@ -18,53 +19,22 @@
 namespace bpfxx::test {
 namespace {
 
-// Passes every call to the real kernel, counting them, and fails call
-// number fail_at (1-based) with fail_errno.
-class FaultKernel : public bpfxx::sys::Kernel {
+// Fails call number fail_at (1-based) of every kind the shared kernel
+// counts and of the clean-up and system calls as well, and records the step
+// of the sequence during which the fault fired.
+class FaultKernel : public FailNthCallKernel {
  public:
-  int fail_at = 0;  // 0: never fail
-  int fail_errno = EIO;
-  int calls = 0;
-  const char* step = "";       // what the test is doing now
-  std::string failed_step;     // step during which the fault fired
-  std::string failed_method;   // which method it hit
+  const char* step = "";    // what the test is doing now
+  std::string failed_step;  // step during which the fault fired
 
-  long bpf(int cmd, union bpf_attr* attr, unsigned int size) override {
-    if (hit("bpf(" + std::to_string(cmd) + ")")) return -fail_errno;
-    return Kernel::bpf(cmd, attr, size);
-  }
   long bpf_common(int cmd, union bpf_attr* attr, unsigned int size, struct bpf_common_attr* common,
                   unsigned int common_size) override {
     if (hit("bpf_common(" + std::to_string(cmd) + ")")) return -fail_errno;
     return Kernel::bpf_common(cmd, attr, size, common, common_size);
   }
-  int perf_event_open(struct perf_event_attr* attr, pid_t pid, int cpu, int group_fd,
-                      unsigned long flags) override {
-    if (hit("perf_event_open")) return -fail_errno;
-    return Kernel::perf_event_open(attr, pid, cpu, group_fd, flags);
-  }
-  int ioctl(int fd, unsigned long request, unsigned long arg) override {
-    if (hit("ioctl")) return -fail_errno;
-    return Kernel::ioctl(fd, request, arg);
-  }
-  void* mmap(void* addr, size_t length, int prot, int flags, int fd, off_t offset, int* err) override {
-    if (hit("mmap")) {
-      if (err != nullptr) *err = fail_errno;
-      return MAP_FAILED;
-    }
-    return Kernel::mmap(addr, length, prot, flags, fd, offset, err);
-  }
   int munmap(void* addr, size_t length) override {
     if (hit("munmap")) return -fail_errno;
     return Kernel::munmap(addr, length);
-  }
-  int open(const char* path, int flags, mode_t mode) override {
-    if (hit(std::string("open(") + path + ")")) return -fail_errno;
-    return Kernel::open(path, flags, mode);
-  }
-  ssize_t read(int fd, void* buf, size_t count) override {
-    if (hit("read")) return -fail_errno;
-    return Kernel::read(fd, buf, count);
   }
   ssize_t write(int fd, const void* buf, size_t count) override {
     if (hit("write")) return -fail_errno;
@@ -78,10 +48,6 @@ class FaultKernel : public bpfxx::sys::Kernel {
       return -fail_errno;
     }
     return Kernel::close(fd);
-  }
-  int dup_cloexec(int fd, int min_fd) override {
-    if (hit("dup_cloexec")) return -fail_errno;
-    return Kernel::dup_cloexec(fd, min_fd);
   }
   int socket(int domain, int type, int protocol) override {
     if (hit("socket")) return -fail_errno;
@@ -121,42 +87,13 @@ class FaultKernel : public bpfxx::sys::Kernel {
     return Kernel::setrlimit(resource, rlim);
   }
 
- private:
-  bool hit(const std::string& method) {
-    if (++calls != fail_at) return false;
+ protected:
+  bool hit(const std::string& method) override {
+    if (!FailNthCallKernel::hit(method)) return false;
     failed_step = step;
-    failed_method = method;
     return true;
   }
 };
-
-// Installs a Kernel for the scope.
-class ScopedKernel {
- public:
-  explicit ScopedKernel(bpfxx::sys::Kernel* k) { bpfxx::sys::set_kernel(k); }
-  ~ScopedKernel() { bpfxx::sys::set_kernel(nullptr); }
-  ScopedKernel(const ScopedKernel&) = delete;
-  ScopedKernel& operator=(const ScopedKernel&) = delete;
-};
-
-// fd number -> what it points to.
-std::map<int, std::string> open_fds() {
-  std::map<int, std::string> fds;
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return fds;
-  int self = ::dirfd(dir);
-  while (dirent* e = ::readdir(dir)) {
-    if (e->d_name[0] == '.') continue;
-    int fd = std::atoi(e->d_name);
-    if (fd == self) continue;
-    char target[512] = {};
-    std::string link = std::string("/proc/self/fd/") + e->d_name;
-    ssize_t n = ::readlink(link.c_str(), target, sizeof(target) - 1);
-    fds[fd] = n > 0 ? std::string(target, static_cast<size_t>(n)) : "?";
-  }
-  ::closedir(dir);
-  return fds;
-}
 
 std::string describe(const std::map<int, std::string>& fds) {
   std::string s;

@@ -5,7 +5,7 @@
 // tests that need a BPF link check the load error and skip; the others use
 // the plain map's link (the map update) with the link map left out.
 #include "bpffs.h"
-#include "object_support.h"
+#include "link_support.h"
 #include "struct_ops_support.h"
 
 #include <sys/stat.h>
@@ -33,15 +33,21 @@ bool exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
+// Where the kernel has no struct_ops links: checks that the object's link
+// map is refused, and skips.
+#define SKIP_WITHOUT_STRUCT_OPS_LINKS(file, link_map)   \
+  do {                                                  \
+    if (!kernel_has_struct_ops_links()) {               \
+      expect_link_map_refused((file), (link_map));      \
+      GTEST_SKIP() << kNoStructOpsLinks;                \
+    }                                                   \
+  } while (0)
+
 TEST(LinkApi, PinReopenAndDestroy) {
   BPFXX_REQUIRE_ROOT();
-  if (!kernel_has_struct_ops_links()) {
-    expect_link_map_refused("struct_ops_cc", "cc_link");
-    GTEST_SKIP() << kNoStructOpsLinks;
-  }
-  ObjectPtr obj = open_prog_object("struct_ops_cc");
+  SKIP_WITHOUT_STRUCT_OPS_LINKS("struct_ops_cc", "cc_link");
+  ObjectPtr obj = load_prog_object("struct_ops_cc");
   ASSERT_TRUE(obj);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0);
   bpf_map* map = bpf_object__find_map_by_name(obj.get(), "cc_link");
   ASSERT_NE(map, nullptr);
   LinkPtr link(bpf_map__attach_struct_ops(map));
@@ -105,13 +111,9 @@ TEST(LinkApi, OpenRefusesWhatIsNotALink) {
 TEST(LinkApi, UpdateMapMovesTheLink) {
   BPFXX_REQUIRE_ROOT();
   constexpr const char* kFile = "struct_ops_update";
-  if (!kernel_has_struct_ops_links()) {
-    expect_link_map_refused(kFile, "ca_a");
-    GTEST_SKIP() << kNoStructOpsLinks;
-  }
-  ObjectPtr obj = open_prog_object(kFile);
+  SKIP_WITHOUT_STRUCT_OPS_LINKS(kFile, "ca_a");
+  ObjectPtr obj = load_prog_object(kFile);
   ASSERT_TRUE(obj);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0);
   bpf_map* a = bpf_object__find_map_by_name(obj.get(), "ca_a");
   bpf_map* b = bpf_object__find_map_by_name(obj.get(), "ca_b");
   ASSERT_NE(a, nullptr);
@@ -207,13 +209,9 @@ TEST(LinkApi, DisconnectLeavesTheAttachment) {
 TEST(LinkApi, DetachKeepsTheFd) {
   BPFXX_REQUIRE_ROOT();
   // BPF_LINK_DETACH needs a BPF link.
-  if (!kernel_has_struct_ops_links()) {
-    expect_link_map_refused("struct_ops_cc", "cc_link");
-    GTEST_SKIP() << kNoStructOpsLinks;
-  }
-  ObjectPtr obj = open_prog_object("struct_ops_cc");
+  SKIP_WITHOUT_STRUCT_OPS_LINKS("struct_ops_cc", "cc_link");
+  ObjectPtr obj = load_prog_object("struct_ops_cc");
   ASSERT_TRUE(obj);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0);
   LinkPtr link(bpf_map__attach_struct_ops(bpf_object__find_map_by_name(obj.get(), "cc_link")));
   ASSERT_TRUE(link) << std::strerror(errno);
   ASSERT_EQ(bpf_link__detach(link.get()), 0) << std::strerror(errno);

@@ -4,7 +4,7 @@
 // connection, sysctl denying a read, cgroup_skb and sock_create counting.
 // Each effect is seen while attached and gone once the link is destroyed.
 #include "cgroup.h"
-#include "object_support.h"
+#include "link_support.h"
 #include "sys/features.h"
 
 #include <arpa/inet.h>
@@ -23,71 +23,14 @@ namespace {
 constexpr const char* kObj = "net_cgroup";
 constexpr __u32 kRewrites = 0, kSysctlDenied = 1, kEgress = 2, kIngress = 3, kSockCreate = 4, kSockopsBase = 8;
 
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
+ObjectPtr load_object() { return load_prog_object(kObj); }
 
-__u64 counter(bpf_object* obj, __u32 idx) {
-  bpf_map* map = bpf_object__find_map_by_name(obj, "counters");
-  EXPECT_NE(map, nullptr);
-  __u64 value = 0;
-  if (map != nullptr) {
-    EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(map), &idx, &value), 0);
-  }
-  return value;
-}
-
-ObjectPtr load_object() {
-  ObjectPtr obj = open_prog_object(kObj);
-  if (!obj) return obj;
-  FullPrintCapture cap;
-  EXPECT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
-  return obj;
-}
-
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  return a;
-}
-
-uint16_t bound_port(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
-  return ntohs(a.sin_port);
-}
-
-// A TCP listener on 127.0.0.1 at a kernel-chosen port.
-int tcp_listener() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a = loopback(0);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  EXPECT_EQ(::listen(fd, 8), 0);
-  return fd;
-}
-
-// A loopback port nothing listens on (bound, read, released).
-uint16_t free_port() {
-  Fd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a = loopback(0);
-  EXPECT_EQ(::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  return bound_port(s.fd);
-}
-
-int connect_to(uint16_t port) {
-  Fd c(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a = loopback(port);
-  if (::connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return -errno;
-  return 0;
+// Program `name` of obj attached to cg as a BPF link (null, the failure
+// recorded, when that fails).
+LinkPtr attach_to(const TempCgroup& cg, bpf_object* obj, const char* name) {
+  LinkPtr link(bpf_program__attach_cgroup(must_find_program(obj, name), cg.fd()));
+  EXPECT_TRUE(link) << "attaching prog '" << name << "' to " << cg.path() << ": " << std::strerror(errno);
+  return link;
 }
 
 TEST(LinkCgroupAttach, Connect4RewritesDestinationUntilDetached) {
@@ -98,8 +41,8 @@ TEST(LinkCgroupAttach, Connect4RewritesDestinationUntilDetached) {
   bpf_program* prog = must_find_program(obj.get(), "connect4_rewrite");
   ASSERT_NE(prog, nullptr);
 
-  Fd listener(tcp_listener());
-  const uint16_t real_port = bound_port(listener.fd);
+  UniqueFd listener = tcp_listener();
+  const uint16_t real_port = bound_port(listener.get());
   const uint16_t fake_port = free_port();
   ASSERT_NE(real_port, fake_port);
   int ports_fd = bpf_map__fd(bpf_object__find_map_by_name(obj.get(), "ports"));
@@ -111,18 +54,16 @@ TEST(LinkCgroupAttach, Connect4RewritesDestinationUntilDetached) {
   ASSERT_TRUE(link) << std::strerror(errno);
   EXPECT_GE(bpf_link__fd(link.get()), 0);
   {
-    ScopedCgroupMove move(cg);
-    ASSERT_TRUE(move.ok()) << move.error();
+    BPFXX_MOVE_INTO_CGROUP(move, cg);
     // Connecting to the port nobody listens on lands on the listener.
     EXPECT_EQ(connect_to(fake_port), 0);
-    Fd accepted(::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-    EXPECT_GE(accepted.fd, 0) << "expected the rewritten connection on the listener";
+    UniqueFd accepted(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    EXPECT_TRUE(accepted.valid()) << "expected the rewritten connection on the listener";
     EXPECT_EQ(counter(obj.get(), kRewrites), 1u);
 
     // The link's info names the cgroup and the attach type.
-    bpf_link_info info{};
-    __u32 len = sizeof info;
-    ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+    bpf_link_info info;
+    ASSERT_TRUE(link_info_of(link.get(), &info));
     EXPECT_EQ(info.type, BPF_LINK_TYPE_CGROUP);
     EXPECT_EQ(info.cgroup.cgroup_id, cg.id());
     EXPECT_EQ(info.cgroup.attach_type, BPF_CGROUP_INET4_CONNECT);
@@ -144,15 +85,14 @@ TEST(LinkCgroupAttach, SockopsSeesTcpConnection) {
   BPFXX_TEMP_CGROUP(cg);
   ObjectPtr obj = load_object();
   ASSERT_TRUE(obj);
-  LinkPtr link(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_sockops"), cg.fd()));
-  ASSERT_TRUE(link) << std::strerror(errno);
+  LinkPtr link = attach_to(cg, obj.get(), "count_sockops");
+  ASSERT_TRUE(link);
   {
-    ScopedCgroupMove move(cg);
-    ASSERT_TRUE(move.ok()) << move.error();
-    Fd listener(tcp_listener());
-    EXPECT_EQ(connect_to(bound_port(listener.fd)), 0);
-    Fd accepted(::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-    EXPECT_GE(accepted.fd, 0);
+    BPFXX_MOVE_INTO_CGROUP(move, cg);
+    UniqueFd listener = tcp_listener();
+    EXPECT_EQ(connect_to(bound_port(listener.get())), 0);
+    UniqueFd accepted(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    EXPECT_TRUE(accepted.valid()) << "expected the connection on the listener";
   }
   EXPECT_GE(counter(obj.get(), kSockopsBase + BPF_SOCK_OPS_TCP_CONNECT_CB), 1u);
   EXPECT_GE(counter(obj.get(), kSockopsBase + BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB), 1u);
@@ -160,10 +100,10 @@ TEST(LinkCgroupAttach, SockopsSeesTcpConnection) {
 }
 
 int read_tcp_mem() {
-  Fd f(::open("/proc/sys/net/ipv4/tcp_mem", O_RDONLY | O_CLOEXEC));
-  if (f.fd < 0) return -errno;
+  UniqueFd f(::open("/proc/sys/net/ipv4/tcp_mem", O_RDONLY | O_CLOEXEC));
+  if (!f.valid()) return -errno;
   char buf[128];
-  return ::read(f.fd, buf, sizeof buf) < 0 ? -errno : 0;
+  return ::read(f.get(), buf, sizeof buf) < 0 ? -errno : 0;
 }
 
 TEST(LinkCgroupAttach, SysctlDeniesReadUntilDetached) {
@@ -171,10 +111,9 @@ TEST(LinkCgroupAttach, SysctlDeniesReadUntilDetached) {
   BPFXX_TEMP_CGROUP(cg);
   ObjectPtr obj = load_object();
   ASSERT_TRUE(obj);
-  LinkPtr link(bpf_program__attach_cgroup(must_find_program(obj.get(), "deny_tcp_mem"), cg.fd()));
-  ASSERT_TRUE(link) << std::strerror(errno);
-  ScopedCgroupMove move(cg);
-  ASSERT_TRUE(move.ok()) << move.error();
+  LinkPtr link = attach_to(cg, obj.get(), "deny_tcp_mem");
+  ASSERT_TRUE(link);
+  BPFXX_MOVE_INTO_CGROUP(move, cg);
   EXPECT_EQ(read_tcp_mem(), -EPERM);
   EXPECT_EQ(counter(obj.get(), kSysctlDenied), 1u);
   link.reset();
@@ -186,24 +125,22 @@ TEST(LinkCgroupAttach, SkbAndSockCreateCountPackets) {
   BPFXX_TEMP_CGROUP(cg);
   ObjectPtr obj = load_object();
   ASSERT_TRUE(obj);
-  LinkPtr egress(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_egress"), cg.fd()));
-  LinkPtr ingress(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_ingress"), cg.fd()));
-  LinkPtr create(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_sock_create"), cg.fd()));
-  ASSERT_TRUE(egress && ingress && create) << std::strerror(errno);
+  LinkPtr egress = attach_to(cg, obj.get(), "count_egress");
+  LinkPtr ingress = attach_to(cg, obj.get(), "count_ingress");
+  LinkPtr create = attach_to(cg, obj.get(), "count_sock_create");
+  ASSERT_TRUE(egress && ingress && create);
   constexpr int kPackets = 5;
   {
-    ScopedCgroupMove move(cg);
-    ASSERT_TRUE(move.ok()) << move.error();
-    Fd rx(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    Fd tx(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    sockaddr_in a = loopback(0);
-    ASSERT_EQ(::bind(rx.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    sockaddr_in to = loopback(bound_port(rx.fd));
+    BPFXX_MOVE_INTO_CGROUP(move, cg);
+    UniqueFd rx = udp_loopback_socket();
+    ASSERT_FALSE(HasFailure());
+    UniqueFd tx(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in to = loopback(bound_port(rx.get()));
     for (int i = 0; i < kPackets; ++i) {
-      ASSERT_EQ(::sendto(tx.fd, "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1);
+      ASSERT_EQ(::sendto(tx.get(), "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 1);
     }
     char b;
-    for (int i = 0; i < kPackets; ++i) ASSERT_EQ(::recv(rx.fd, &b, 1, 0), 1);
+    for (int i = 0; i < kPackets; ++i) ASSERT_EQ(::recv(rx.get(), &b, 1, 0), 1);
   }
   EXPECT_GE(counter(obj.get(), kEgress), static_cast<__u64>(kPackets));
   EXPECT_GE(counter(obj.get(), kIngress), static_cast<__u64>(kPackets));
@@ -251,8 +188,8 @@ TEST(LinkCgroupAttach, OrderingWithoutKernelSupportFailsCleanly) {
   BPFXX_TEMP_CGROUP(cg);
   ObjectPtr obj = load_object();
   ASSERT_TRUE(obj);
-  LinkPtr a(bpf_program__attach_cgroup(must_find_program(obj.get(), "count_egress"), cg.fd()));
-  ASSERT_TRUE(a) << std::strerror(errno);
+  LinkPtr a = attach_to(cg, obj.get(), "count_egress");
+  ASSERT_TRUE(a);
   LIBBPF_OPTS(bpf_cgroup_opts, opts, .flags = BPF_F_BEFORE | BPF_F_LINK,
               .relative_fd = static_cast<__u32>(bpf_link__fd(a.get())));
   FullPrintCapture cap;
@@ -287,10 +224,7 @@ TEST(LinkCgroupAttach, OptsOrderBeforeAnotherLink) {
   LIBBPF_OPTS(bpf_prog_query_opts, q, .prog_ids = ids, .count = 4);
   ASSERT_EQ(bpf_prog_query_opts(cg.fd(), BPF_CGROUP_INET_EGRESS, &q), 0);
   ASSERT_EQ(q.count, 2u);
-  bpf_prog_info info{};
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_prog_get_info_by_fd(bpf_program__fd(second), &info, &len), 0);
-  EXPECT_EQ(ids[0], info.id) << "expected the second program first";
+  EXPECT_EQ(ids[0], loaded_prog_id(second)) << "expected the second program first";
   EXPECT_GE(q.revision, 2u);
 
   // A stale revision is refused.
@@ -323,12 +257,7 @@ class CgroupOrder {
     return must_find_program(obj_.get(), names[tag - 1]);
   }
   int fd(int tag) { return bpf_program__fd(prog(tag)); }
-  __u32 id(int tag) {
-    bpf_prog_info info{};
-    __u32 len = sizeof info;
-    EXPECT_EQ(bpf_prog_get_info_by_fd(fd(tag), &info, &len), 0);
-    return info.id;
-  }
+  __u32 id(int tag) { return loaded_prog_id(prog(tag)); }
   __u64 hits(int tag) {
     const GlobalVar v = find_global(elf_, "hits");
     return read_initial<__u64>(obj_.get(), GlobalVar{v.section, v.offset + 8 * static_cast<size_t>(tag - 1), 8});
@@ -341,13 +270,11 @@ class CgroupOrder {
     write_initial<__u32>(obj_.get(), find_global(elf_, "first_tag"), 0);
     ScopedCgroupMove move(cg);
     if (!move.ok()) return false;
-    Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    sockaddr_in a = loopback(0);
-    if (::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return false;
-    a = loopback(bound_port(s.fd));
-    if (::sendto(s.fd, "x", 1, 0, reinterpret_cast<sockaddr*>(&a), sizeof a) != 1) return false;
+    UniqueFd s = udp_loopback_socket();
+    sockaddr_in a = loopback(bound_port(s.get()));
+    if (::sendto(s.get(), "x", 1, 0, reinterpret_cast<sockaddr*>(&a), sizeof a) != 1) return false;
     char b;
-    return ::recv(s.fd, &b, 1, 0) == 1;
+    return ::recv(s.get(), &b, 1, 0) == 1;
   }
   std::vector<__u32> attached(const TempCgroup& cg) {
     __u32 ids[8] = {};
@@ -519,16 +446,14 @@ TEST(LinkCgroupAttach, LsmCgroupDeniesBindsInItsCgroup) {
   auto bind_in_cgroup = [&]() -> int {
     ScopedCgroupMove move(cg);
     EXPECT_TRUE(move.ok());
-    Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     sockaddr_in a = loopback(0);
-    return ::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 ? 0 : errno;
+    return ::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 ? 0 : errno;
   };
   EXPECT_EQ(bind_in_cgroup(), EPERM);
   EXPECT_EQ(read_initial<__u64>(obj.get(), find_global(elf, "bind_denials")), 1u);
   // Outside the cgroup binds go through.
-  Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a = loopback(0);
-  EXPECT_EQ(::bind(s.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  EXPECT_TRUE(udp_loopback_socket().valid());
   link.reset();
   EXPECT_EQ(bind_in_cgroup(), 0);
   EXPECT_EQ(read_initial<__u64>(obj.get(), find_global(elf, "bind_denials")), 1u);
@@ -550,9 +475,9 @@ TEST(LinkCgroupAttach, ClearErrors) {
   ASSERT_EQ(bpf_object__load(obj.get()), 0);
   {
     // Not a cgroup fd.
-    Fd f(::open("/proc/self/stat", O_RDONLY | O_CLOEXEC));
+    UniqueFd f(::open("/proc/self/stat", O_RDONLY | O_CLOEXEC));
     FullPrintCapture cap;
-    EXPECT_EQ(bpf_program__attach_cgroup(prog, f.fd), nullptr);
+    EXPECT_EQ(bpf_program__attach_cgroup(prog, f.get()), nullptr);
     EXPECT_NE(errno, 0);
     EXPECT_NE(cap.text().find("prog 'connect4_rewrite': attaching to cgroup fd"), std::string::npos) << cap.text();
   }

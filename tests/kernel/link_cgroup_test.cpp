@@ -10,12 +10,6 @@ namespace {
 
 using namespace insn;
 
-UniqueFd load_ingress(int counter_fd, const char* name, std::string* log) {
-  LIBBPF_OPTS(bpf_prog_load_opts, opts);
-  opts.expected_attach_type = BPF_CGROUP_INET_INGRESS;
-  return load_prog_logged(BPF_PROG_TYPE_CGROUP_SKB, name, count_into_array(counter_fd, 1), &opts, log);
-}
-
 struct Query {
   std::vector<__u32> prog_ids;
   std::vector<__u32> link_ids;
@@ -39,21 +33,44 @@ Query query(int cg_fd) {
   return out;
 }
 
-TEST(LinkCgroup, CreateQueryUpdateDetach) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_CGROUP(cg);
-  UniqueFd counter = create_counter_map();
-  BPFXX_ASSERT_FD(counter, "creating the counter map");
-  std::string log;
-  UniqueFd p1 = load_ingress(counter.get(), "link_one", &log);
-  UniqueFd p2 = load_ingress(counter.get(), "link_two", &log);
-  UniqueFd p3 = load_ingress(counter.get(), "link_three", &log);
-  BPFXX_ASSERT_FD(p1, "loading program one") << log;
-  BPFXX_ASSERT_FD(p2, "loading program two") << log;
-  BPFXX_ASSERT_FD(p3, "loading program three") << log;
+// A test cgroup, and cgroup_skb ingress programs counting into one map.
+class LinkCgroup : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    ASSERT_TRUE(cg.ok()) << "expected a test cgroup v2 directory: " << cg.error();
+    counter = create_counter_map();
+    BPFXX_ASSERT_FD(counter, "creating the counter map");
+  }
 
-  UniqueFd link(bpf_link_create(p1.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
-  BPFXX_ASSERT_FD(link, "bpf_link_create(cgroup ingress)");
+  UniqueFd load_ingress(const char* name) {
+    LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    opts.expected_attach_type = BPF_CGROUP_INET_INGRESS;
+    std::string log;
+    UniqueFd prog = load_prog_logged(BPF_PROG_TYPE_CGROUP_SKB, name, count_into_array(counter.get(), 1), &opts, &log);
+    EXPECT_TRUE(prog.valid()) << "expected program '" << name << "' to load: " << errno_str(errno) << "\n" << log;
+    return prog;
+  }
+  // A BPF link of prog on the cgroup's ingress (an invalid fd, the
+  // failure recorded, when the kernel refuses).
+  UniqueFd link_ingress(int prog_fd) {
+    UniqueFd link(bpf_link_create(prog_fd, cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
+    EXPECT_TRUE(link.valid()) << "expected bpf_link_create(cgroup ingress) to give an fd: " << errno_str(errno);
+    return link;
+  }
+
+  TempCgroup cg;
+  UniqueFd counter;
+};
+
+TEST_F(LinkCgroup, CreateQueryUpdateDetach) {
+  UniqueFd p1 = load_ingress("link_one");
+  UniqueFd p2 = load_ingress("link_two");
+  UniqueFd p3 = load_ingress("link_three");
+  ASSERT_FALSE(HasFailure());
+
+  UniqueFd link = link_ingress(p1.get());
+  ASSERT_TRUE(link.valid());
 
   int rc = -1;
   bpf_link_info info = link_info(link.get(), &rc);
@@ -100,15 +117,11 @@ TEST(LinkCgroup, CreateQueryUpdateDetach) {
 
 // Like libbpf, bpf_prog_query_opts passes link_ids on: a kernel that
 // predates them refuses the query with EINVAL, a newer one names the link.
-TEST(LinkCgroup, QueryLinkIdsFollowTheKernel) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_CGROUP(cg);
-  UniqueFd counter = create_counter_map();
-  std::string log;
-  UniqueFd prog = load_ingress(counter.get(), "link_ids", &log);
-  BPFXX_ASSERT_FD(prog, "loading the program") << log;
-  UniqueFd link(bpf_link_create(prog.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
-  BPFXX_ASSERT_FD(link, "bpf_link_create");
+TEST_F(LinkCgroup, QueryLinkIdsFollowTheKernel) {
+  UniqueFd prog = load_ingress("link_ids");
+  ASSERT_TRUE(prog.valid());
+  UniqueFd link = link_ingress(prog.get());
+  ASSERT_TRUE(link.valid());
   __u32 ids[2] = {}, links[2] = {};
   LIBBPF_OPTS(bpf_prog_query_opts, q);
   q.prog_ids = ids;
@@ -132,31 +145,23 @@ TEST(LinkCgroup, QueryLinkIdsFollowTheKernel) {
   }
 }
 
-TEST(LinkCgroup, ClosingTheLastFdDetaches) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_CGROUP(cg);
-  UniqueFd counter = create_counter_map();
-  std::string log;
-  UniqueFd prog = load_ingress(counter.get(), "link_close", &log);
-  BPFXX_ASSERT_FD(prog, "loading the program") << log;
+TEST_F(LinkCgroup, ClosingTheLastFdDetaches) {
+  UniqueFd prog = load_ingress("link_close");
+  ASSERT_TRUE(prog.valid());
   {
-    UniqueFd link(bpf_link_create(prog.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
-    BPFXX_ASSERT_FD(link, "bpf_link_create");
+    UniqueFd link = link_ingress(prog.get());
+    ASSERT_TRUE(link.valid());
     EXPECT_EQ(query(cg.fd()).prog_ids.size(), 1u);
   }
   EXPECT_TRUE(query(cg.fd()).prog_ids.empty()) << "expected closing the link fd to detach it";
 }
 
-TEST(LinkCgroup, PinnedLinkOutlivesItsFd) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_CGROUP(cg);
+TEST_F(LinkCgroup, PinnedLinkOutlivesItsFd) {
   BPFXX_TEMP_BPFFS(fs);
-  UniqueFd counter = create_counter_map();
-  std::string log;
-  UniqueFd prog = load_ingress(counter.get(), "link_pin", &log);
-  BPFXX_ASSERT_FD(prog, "loading the program") << log;
-  UniqueFd link(bpf_link_create(prog.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
-  BPFXX_ASSERT_FD(link, "bpf_link_create");
+  UniqueFd prog = load_ingress("link_pin");
+  ASSERT_TRUE(prog.valid());
+  UniqueFd link = link_ingress(prog.get());
+  ASSERT_TRUE(link.valid());
   const std::string path = fs.path("link");
   BPFXX_ASSERT_OK(bpf_obj_pin(link.get(), path.c_str()));
   __u32 id = link_info(link.get()).id;
@@ -170,17 +175,12 @@ TEST(LinkCgroup, PinnedLinkOutlivesItsFd) {
   ASSERT_EQ(::unlink(path.c_str()), 0);
 }
 
-TEST(LinkCgroup, LinkAndLegacyAttachDoNotMix) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_CGROUP(cg);
-  UniqueFd counter = create_counter_map();
-  std::string log;
-  UniqueFd p1 = load_ingress(counter.get(), "mix_one", &log);
-  UniqueFd p2 = load_ingress(counter.get(), "mix_two", &log);
-  BPFXX_ASSERT_FD(p1, "loading") << log;
-  BPFXX_ASSERT_FD(p2, "loading") << log;
-  UniqueFd link(bpf_link_create(p1.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, nullptr));
-  BPFXX_ASSERT_FD(link, "bpf_link_create");
+TEST_F(LinkCgroup, LinkAndLegacyAttachDoNotMix) {
+  UniqueFd p1 = load_ingress("mix_one");
+  UniqueFd p2 = load_ingress("mix_two");
+  ASSERT_FALSE(HasFailure());
+  UniqueFd link = link_ingress(p1.get());
+  ASSERT_TRUE(link.valid());
   // A link counts as a multi attachment: a non-multi attach is refused.
   BPFXX_EXPECT_ERR(bpf_prog_attach(p2.get(), cg.fd(), BPF_CGROUP_INET_INGRESS, 0), EPERM);
   // bpf_link_create with unknown flags.

@@ -2,6 +2,7 @@
 // bpf_link_create(BPF_TRACE_ITER), read through bpf_iter_create; it writes
 // one byte per map, so the output counts the maps (ours among them).
 #include "bpf_test_util.h"
+#include "link_support.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -99,8 +100,7 @@ TEST(LinkIter, MapIteratorSeesOurMaps) {
   std::memset(&info, 0, sizeof(info));
   info.iter.target_name = reinterpret_cast<__u64>(target_name);
   info.iter.target_name_len = sizeof(target_name);
-  __u32 len = sizeof(info);
-  BPFXX_ASSERT_OK(bpf_link_get_info_by_fd(link.get(), &info, &len));
+  ASSERT_TRUE(link_info_of(link.get(), &info));
   EXPECT_EQ(info.type, static_cast<__u32>(BPF_LINK_TYPE_ITER)) << "expected an iterator link";
   EXPECT_STREQ(target_name, "bpf_map") << "expected the iterator's target name";
 

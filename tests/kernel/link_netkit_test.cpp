@@ -4,8 +4,8 @@
 // to the peer are proven by the IPv4 packets they drop and count. Where
 // the kernel has no netkit driver, creating the pair fails and the tests
 // skip with that reason, after checking the attach error users see.
+#include "link_support.h"
 #include "netns.h"
-#include "object_support.h"
 
 #include <arpa/inet.h>
 #include <linux/if_link.h>
@@ -203,9 +203,8 @@ TEST_F(LinkNetkit, PrimaryAndPeerProgramsDropIpv4) {
     peer.reset(bpf_program__attach_netkit(must_find_program(obj_.get(), "nk_peer"), primary_ifindex_, nullptr));
   });
   ASSERT_TRUE(primary && peer) << std::strerror(errno);
-  bpf_link_info info{};
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(primary.get()), &info, &len), 0);
+  bpf_link_info info;
+  ASSERT_TRUE(link_info_of(primary.get(), &info));
   EXPECT_EQ(info.type, BPF_LINK_TYPE_NETKIT);
   EXPECT_EQ(info.netkit.attach_type, BPF_NETKIT_PRIMARY);
 

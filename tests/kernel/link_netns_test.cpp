@@ -4,8 +4,8 @@
 // (bpf_program__attach_sockmap): an sk_msg program sees the messages
 // sent on a socket of the map. Each effect stops when the link goes (for
 // sk_msg: for sockets added to the map after that).
+#include "link_support.h"
 #include "netns.h"
-#include "object_support.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,58 +20,7 @@ namespace {
 constexpr const char* kObj = "net_sock";
 constexpr __u32 kSteered = 0, kMsgs = 1;
 
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
-__u64 counter(bpf_object* obj, __u32 idx) {
-  __u64 value = 0;
-  EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, "counters")), &idx, &value), 0);
-  return value;
-}
-
-ObjectPtr load_object() {
-  ObjectPtr obj = open_prog_object(kObj);
-  if (!obj) return obj;
-  FullPrintCapture cap;
-  EXPECT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
-  return obj;
-}
-
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  return a;
-}
-
-uint16_t bound_port(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
-  return ntohs(a.sin_port);
-}
-
-int tcp_listener() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a = loopback(0);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  EXPECT_EQ(::listen(fd, 8), 0);
-  return fd;
-}
-
-int connect_to(uint16_t port) {
-  Fd c(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a = loopback(port);
-  return ::connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 ? 0 : -errno;
-}
+ObjectPtr load_object() { return load_prog_object(kObj); }
 
 TEST(LinkNetns, SkLookupSteersToSockmapListener) {
   BPFXX_REQUIRE_ROOT();
@@ -81,28 +30,27 @@ TEST(LinkNetns, SkLookupSteersToSockmapListener) {
   bpf_program* prog = must_find_program(obj.get(), "steer");
   // Everything happens in namespace a: its loopback, its sockets.
   in_netns(net.fd_a(), [&] {
-    Fd listener(tcp_listener());
-    const uint16_t steered_port = static_cast<uint16_t>(bound_port(listener.fd) + 1);
+    UniqueFd listener = tcp_listener();
+    const uint16_t steered_port = static_cast<uint16_t>(bound_port(listener.get()) + 1);
     __u32 key = 0, port = steered_port;
-    __u64 sock = static_cast<__u64>(listener.fd);
+    __u64 sock = static_cast<__u64>(listener.get());
     ASSERT_EQ(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj.get(), "config")), &key, &port, 0), 0);
     ASSERT_EQ(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj.get(), "lookup_socks")), &key, &sock, 0),
               0)
         << std::strerror(errno);
 
     EXPECT_EQ(connect_to(steered_port), -ECONNREFUSED);
-    Fd self(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
-    LinkPtr link(bpf_program__attach_netns(prog, self.fd));
+    UniqueFd self(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    LinkPtr link(bpf_program__attach_netns(prog, self.get()));
     ASSERT_TRUE(link) << std::strerror(errno);
-    bpf_link_info info{};
-    __u32 len = sizeof info;
-    ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+    bpf_link_info info;
+    ASSERT_TRUE(link_info_of(link.get(), &info));
     EXPECT_EQ(info.type, BPF_LINK_TYPE_NETNS);
     EXPECT_EQ(info.netns.attach_type, BPF_SK_LOOKUP);
 
     EXPECT_EQ(connect_to(steered_port), 0);
-    Fd accepted(::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-    EXPECT_GE(accepted.fd, 0) << "expected the steered connection on the listener";
+    UniqueFd accepted(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    EXPECT_TRUE(accepted.valid()) << "expected the steered connection on the listener";
     EXPECT_EQ(counter(obj.get(), kSteered), 1u);
 
     link.reset();
@@ -145,25 +93,24 @@ TEST(LinkSockmap, SkMsgSeesMessagesUntilDestroyed) {
   const int map_fd = bpf_map__fd(bpf_object__find_map_by_name(obj.get(), "msg_socks"));
   LinkPtr link(bpf_program__attach_sockmap(prog, map_fd));
   ASSERT_TRUE(link) << std::strerror(errno);
-  bpf_link_info info{};
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+  bpf_link_info info;
+  ASSERT_TRUE(link_info_of(link.get(), &info));
   EXPECT_EQ(info.type, BPF_LINK_TYPE_SOCKMAP);
   EXPECT_EQ(info.sockmap.attach_type, BPF_SK_MSG_VERDICT);
 
-  Fd listener(tcp_listener());
-  Fd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a = loopback(bound_port(listener.fd));
-  ASSERT_EQ(::connect(client.fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  Fd server(::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC));
-  ASSERT_GE(server.fd, 0);
+  UniqueFd listener = tcp_listener();
+  UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a = loopback(bound_port(listener.get()));
+  ASSERT_EQ(::connect(client.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  UniqueFd server(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  ASSERT_TRUE(server.valid()) << std::strerror(errno);
   __u32 key = 0;
-  __u64 sock = static_cast<__u64>(client.fd);
+  __u64 sock = static_cast<__u64>(client.get());
   ASSERT_EQ(bpf_map_update_elem(map_fd, &key, &sock, 0), 0) << std::strerror(errno);
 
   char buf[8];
-  ASSERT_EQ(::send(client.fd, "hello", 5, 0), 5);
-  ASSERT_EQ(::recv(server.fd, buf, sizeof buf, 0), 5);
+  ASSERT_EQ(::send(client.get(), "hello", 5, 0), 5);
+  ASSERT_EQ(::recv(server.get(), buf, sizeof buf, 0), 5);
   EXPECT_EQ(counter(obj.get(), kMsgs), 1u);
 
   // Sockets keep the programs they were added with: re-adding the socket
@@ -171,8 +118,8 @@ TEST(LinkSockmap, SkMsgSeesMessagesUntilDestroyed) {
   link.reset();
   ASSERT_EQ(bpf_map_delete_elem(map_fd, &key), 0);
   ASSERT_EQ(bpf_map_update_elem(map_fd, &key, &sock, 0), 0) << std::strerror(errno);
-  ASSERT_EQ(::send(client.fd, "again", 5, 0), 5);
-  ASSERT_EQ(::recv(server.fd, buf, sizeof buf, 0), 5);
+  ASSERT_EQ(::send(client.get(), "again", 5, 0), 5);
+  ASSERT_EQ(::recv(server.get(), buf, sizeof buf, 0), 5);
   EXPECT_EQ(counter(obj.get(), kMsgs), 1u) << "expected no sk_msg run after the link is gone";
   EXPECT_EQ(bpf_map_delete_elem(map_fd, &key), 0);
 }

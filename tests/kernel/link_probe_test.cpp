@@ -4,7 +4,7 @@
 // tracefs mode; on a kernel without them (this machine) the tests check
 // the exact error a user gets, and the positive ones report a skip with
 // the reason.
-#include "object_support.h"
+#include "link_support.h"
 #include "sys/features.h"
 #include "sys/tracefs.h"
 
@@ -43,25 +43,14 @@ void open_files(int n) {
   }
 }
 
-class LinkProbe : public ::testing::Test {
+class LinkProbe : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes("attach_probe");
-    obj_ = open_prog_object("attach_probe");
-    ASSERT_NE(obj_, nullptr);
-    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
-    if (!sys::has_feature(sys::Feature::UprobeMultiLink)) {
-      bpf_program__set_autoload(must_find_program(obj_.get(), "on_multi"), false);
-    }
-    ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+    ASSERT_NO_FATAL_FAILURE(open_object_for_this_process("attach_probe"));
+    if (!sys::has_feature(sys::Feature::UprobeMultiLink)) autoload_off({"on_multi"});
+    load();
   }
-
-  __u64 global(const char* name) { return read_initial<__u64>(obj_.get(), find_global(elf_, name)); }
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
 };
 
 TEST_F(LinkProbe, KprobeWithoutKernelSupportIsACleanError) {
@@ -128,7 +117,7 @@ TEST_F(LinkProbe, KprobeAndKretprobeCount) {
   ret.reset();
   const __u64 hits = global("k_hits");
   open_files(3);
-  EXPECT_EQ(global("k_hits"), hits);
+  EXPECT_EQ(global("k_hits"), hits) << "the kprobe still fired after its link was destroyed";
 }
 
 TEST_F(LinkProbe, LegacyKprobeCountsAndIsRemovedOnDetach) {

@@ -2,6 +2,7 @@
 // counts syscalls; bpf_task_fd_query names the tracepoint; closing the link
 // stops the counting.
 #include "bpf_test_util.h"
+#include "link_support.h"
 #include "sys/features.h"
 
 #include <sys/syscall.h>
@@ -70,8 +71,7 @@ TEST_F(LinkRawTp, OpenOptsWithCookieAndLinkInfo) {
   std::memset(&info, 0, sizeof(info));
   info.raw_tracepoint.tp_name = reinterpret_cast<__u64>(name);
   info.raw_tracepoint.tp_name_len = sizeof(name);
-  __u32 len = sizeof(info);
-  BPFXX_ASSERT_OK(bpf_link_get_info_by_fd(link.get(), &info, &len));
+  ASSERT_TRUE(link_info_of(link.get(), &info));
   EXPECT_EQ(info.type, static_cast<__u32>(BPF_LINK_TYPE_RAW_TRACEPOINT));
   EXPECT_EQ(info.prog_id, prog_id(prog.get())) << "expected the link's program";
   EXPECT_STREQ(name, "sys_enter") << "expected the link info to name the tracepoint";

@@ -4,8 +4,8 @@
 // choosing which listener of a SO_REUSEPORT group gets a connection, and a
 // flow dissector attached to a test network namespace that the kernel runs
 // on packets sent there.
+#include "link_support.h"
 #include "netns.h"
-#include "object_support.h"
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -27,49 +27,13 @@ namespace {
 
 constexpr const char* kObj = "attach_sock";
 
-class LinkSock : public ::testing::Test {
+class LinkSock : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes(kObj);
-    obj_ = open_prog_object(kObj);
-    ASSERT_TRUE(obj_);
+    ASSERT_NO_FATAL_FAILURE(open_object(kObj));
   }
-
-  void load() {
-    FullPrintCapture cap;
-    ASSERT_EQ(bpf_object__load(obj_.get()), 0) << cap.text();
-  }
-
-  template <typename T>
-  T global(const char* name) {
-    return read_initial<T>(obj_.get(), find_global(elf_, name));
-  }
-  template <typename T>
-  void set_global(const char* name, T value) {
-    write_initial<T>(obj_.get(), find_global(elf_, name), value);
-  }
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
-  int map_fd(const char* name) { return bpf_map__fd(bpf_object__find_map_by_name(obj_.get(), name)); }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
 };
-
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  return a;
-}
-
-uint16_t bound_port(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
-  return ntohs(a.sin_port);
-}
 
 // A connected loopback TCP pair: client and the accepted server end.
 struct TcpPair {
@@ -78,11 +42,8 @@ struct TcpPair {
 
 TcpPair tcp_pair() {
   TcpPair p;
-  UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a = loopback(0);
-  EXPECT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  EXPECT_EQ(::listen(listener.get(), 1), 0);
-  a = loopback(bound_port(listener.get()));
+  UniqueFd listener = tcp_listener();
+  sockaddr_in a = loopback(bound_port(listener.get()));
   p.client.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   EXPECT_EQ(::connect(p.client.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   p.server.reset(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -259,9 +220,8 @@ TEST_F(LinkSock, FlowDissectorRunsInItsNamespace) {
     link.reset(bpf_program__attach_netns(dissect, self.get()));
   });
   ASSERT_TRUE(link) << std::strerror(errno);
-  bpf_link_info info{};
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+  bpf_link_info info;
+  ASSERT_TRUE(link_info_of(link.get(), &info));
   EXPECT_EQ(info.type, BPF_LINK_TYPE_NETNS);
   EXPECT_EQ(info.netns.attach_type, BPF_FLOW_DISSECTOR);
 

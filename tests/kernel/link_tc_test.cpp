@@ -4,8 +4,8 @@
 // one dropping datagrams sent across, and a netfilter program counting
 // what reaches LOCAL_IN. Everything is detached (links destroyed) and the
 // namespaces deleted at the end.
+#include "link_support.h"
 #include "netns.h"
-#include "object_support.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -24,31 +24,13 @@ constexpr const char* kObj = "net_tcx";
 constexpr __u32 kTcxSeen = 0, kTcxDropped = 1, kNfSeen = 2;
 constexpr int kDatagrams = 4;
 
-__u64 counter(bpf_object* obj, __u32 idx) {
-  __u64 value = 0;
-  EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, "counters")), &idx, &value), 0);
-  return value;
-}
-
-__u32 prog_id(const bpf_program* prog) {
-  bpf_prog_info info{};
-  __u32 len = sizeof info;
-  EXPECT_EQ(bpf_prog_get_info_by_fd(bpf_program__fd(prog), &info, &len), 0);
-  return info.id;
-}
-
 // Loads only the programs a test runs: a kernel without netfilter programs
 // refuses nf_count, and that must not sink the tc tests. nullptr when the
 // load fails (the failure is reported).
 ObjectPtr load_object(std::initializer_list<const char*> wanted) {
   ObjectPtr obj = open_prog_object(kObj);
   if (!obj) return obj;
-  bpf_program* prog = nullptr;
-  bpf_object__for_each_program(prog, obj.get()) {
-    bool keep = false;
-    for (const char* name : wanted) keep = keep || std::strcmp(bpf_program__name(prog), name) == 0;
-    bpf_program__set_autoload(prog, keep);
-  }
+  autoload_only(obj.get(), wanted);
   FullPrintCapture cap;
   const int err = bpf_object__load(obj.get());
   EXPECT_EQ(err, 0) << cap.text();
@@ -60,47 +42,6 @@ ObjectPtr load_object(std::initializer_list<const char*> wanted) {
 // it implements.
 bool kernel_has_tcx() { return kernel_has_enumerator("bpf_link_type", "BPF_LINK_TYPE_TCX"); }
 bool kernel_has_netfilter() { return kernel_has_enumerator("bpf_link_type", "BPF_LINK_TYPE_NETFILTER"); }
-
-// UDP socket on a's address (port chosen by the kernel), nonblocking.
-int udp_receiver(const NetnsPair& net, uint16_t* port) {
-  int fd = in_netns(net.fd_a(), [] {
-    int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    inet_pton(AF_INET, NetnsPair::kAddrA, &a.sin_addr);
-    EXPECT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    return s;
-  });
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
-  *port = ntohs(a.sin_port);
-  return fd;
-}
-
-int drain(int fd) {
-  int got = 0;
-  char buf[16];
-  pollfd p{fd, POLLIN, 0};
-  while (::poll(&p, 1, 300) == 1) {
-    while (::recv(fd, buf, sizeof buf, 0) > 0) ++got;
-  }
-  return got;
-}
-
-void send_from_b(const NetnsPair& net, uint16_t port) {
-  in_netns(net.fd_b(), [&] {
-    int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    inet_pton(AF_INET, NetnsPair::kAddrA, &to.sin_addr);
-    for (int i = 0; i < kDatagrams; ++i) {
-      EXPECT_EQ(::sendto(s, "ping", 4, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 4);
-    }
-    ::close(s);
-  });
-}
 
 // Without tcx the program still loads (as SCHED_CLS), but attaching it is
 // refused by the kernel; the message names the program and the interface.
@@ -134,8 +75,8 @@ TEST(LinkTcx, IngressOrderedLinksDropUntilDestroyed) {
   ASSERT_TRUE(obj);
   bpf_program* count = must_find_program(obj.get(), "tcx_count");
   bpf_program* drop = must_find_program(obj.get(), "tcx_drop");
-  uint16_t port = 0;
-  int rx = udp_receiver(net, &port);
+  UdpReceiver rx(net);
+  const uint16_t port = rx.port();
   __u32 key = 0, value = port;
   ASSERT_EQ(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj.get(), "config")), &key, &value, 0), 0);
 
@@ -153,11 +94,11 @@ TEST(LinkTcx, IngressOrderedLinksDropUntilDestroyed) {
     ASSERT_EQ(bpf_prog_query_opts(ifindex, BPF_TCX_INGRESS, &q), 0) << std::strerror(errno);
     EXPECT_EQ(q.count, 2u);
   });
-  EXPECT_EQ(ids[0], prog_id(count));
-  EXPECT_EQ(ids[1], prog_id(drop));
+  EXPECT_EQ(ids[0], loaded_prog_id(count));
+  EXPECT_EQ(ids[1], loaded_prog_id(drop));
 
-  send_from_b(net, port);
-  EXPECT_EQ(drain(rx), 0) << "expected tcx to drop every datagram";
+  send_from_b(net, port, kDatagrams);
+  EXPECT_EQ(rx.drain(), 0) << "expected tcx to drop every datagram";
   EXPECT_EQ(counter(obj.get(), kTcxDropped), static_cast<__u64>(kDatagrams));
   EXPECT_GE(counter(obj.get(), kTcxSeen), static_cast<__u64>(kDatagrams));
 
@@ -168,9 +109,8 @@ TEST(LinkTcx, IngressOrderedLinksDropUntilDestroyed) {
     ASSERT_EQ(bpf_prog_query_opts(ifindex, BPF_TCX_INGRESS, &q), 0);
     EXPECT_EQ(q.count, 0u);
   });
-  send_from_b(net, port);
-  EXPECT_EQ(drain(rx), kDatagrams);
-  ::close(rx);
+  send_from_b(net, port, kDatagrams);
+  EXPECT_EQ(rx.drain(), kDatagrams);
 
   // Bad input: no device, anchor named twice.
   FullPrintCapture cap;
@@ -188,8 +128,8 @@ TEST(LinkTcNetlink, ClsactDirectActionFilterDropsUntilDetached) {
   ObjectPtr obj = load_object({"tcx_drop"});
   ASSERT_TRUE(obj);
   bpf_program* drop = must_find_program(obj.get(), "tcx_drop");
-  uint16_t port = 0;
-  int rx = udp_receiver(net, &port);
+  UdpReceiver rx(net);
+  const uint16_t port = rx.port();
   __u32 key = 0, value = port;
   ASSERT_EQ(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj.get(), "config")), &key, &value, 0), 0);
 
@@ -202,16 +142,16 @@ TEST(LinkTcNetlink, ClsactDirectActionFilterDropsUntilDetached) {
   });
   EXPECT_NE(opts.handle, 0u);
   EXPECT_NE(opts.priority, 0u);
-  EXPECT_EQ(opts.prog_id, prog_id(drop));
+  EXPECT_EQ(opts.prog_id, loaded_prog_id(drop));
 
-  send_from_b(net, port);
-  EXPECT_EQ(drain(rx), 0) << "expected the tc filter to drop every datagram";
+  send_from_b(net, port, kDatagrams);
+  EXPECT_EQ(rx.drain(), 0) << "expected the tc filter to drop every datagram";
   EXPECT_EQ(counter(obj.get(), kTcxDropped), static_cast<__u64>(kDatagrams));
 
   LIBBPF_OPTS(bpf_tc_opts, ident, .handle = opts.handle, .priority = opts.priority);
   in_netns(net.fd_a(), [&] {
     ASSERT_EQ(bpf_tc_query(&hook, &ident), 0) << std::strerror(errno);
-    EXPECT_EQ(ident.prog_id, prog_id(drop));
+    EXPECT_EQ(ident.prog_id, loaded_prog_id(drop));
     // Attaching again at the same handle and priority needs REPLACE.
     LIBBPF_OPTS(bpf_tc_opts, same, .prog_fd = bpf_program__fd(drop), .handle = opts.handle, .priority = opts.priority);
     EXPECT_EQ(bpf_tc_attach(&hook, &same), -EEXIST);
@@ -223,9 +163,8 @@ TEST(LinkTcNetlink, ClsactDirectActionFilterDropsUntilDetached) {
     // The last filter took its chain with it: the kernel says so (EINVAL).
     EXPECT_LT(bpf_tc_query(&hook, &ident), 0);
   });
-  send_from_b(net, port);
-  EXPECT_EQ(drain(rx), kDatagrams);
-  ::close(rx);
+  send_from_b(net, port, kDatagrams);
+  EXPECT_EQ(rx.drain(), kDatagrams);
 
   in_netns(net.fd_a(), [&] {
     hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
@@ -254,10 +193,7 @@ TEST(LinkNetfilter, LoadWithoutNetfilterFailsCleanly) {
   }
   ObjectPtr obj = open_prog_object(kObj);
   ASSERT_TRUE(obj);
-  bpf_program* prog = nullptr;
-  bpf_object__for_each_program(prog, obj.get()) {
-    bpf_program__set_autoload(prog, std::strcmp(bpf_program__name(prog), "nf_count") == 0);
-  }
+  autoload_only(obj.get(), {"nf_count"});
   FullPrintCapture cap;
   EXPECT_EQ(bpf_object__load(obj.get()), -EINVAL);
   EXPECT_NE(cap.text().find("prog 'nf_count': BPF program load failed"), std::string::npos) << cap.text();
@@ -278,29 +214,27 @@ TEST(LinkNetfilter, LocalInCountsUntilDestroyed) {
   ObjectPtr obj = load_object({"nf_count"});
   ASSERT_TRUE(obj);
   bpf_program* prog = must_find_program(obj.get(), "nf_count");
-  uint16_t port = 0;
-  int rx = udp_receiver(net, &port);
+  UdpReceiver rx(net);
+  const uint16_t port = rx.port();
 
   LIBBPF_OPTS(bpf_netfilter_opts, opts, .pf = 2 /* NFPROTO_IPV4 */, .hooknum = 1 /* NF_INET_LOCAL_IN */,
               .priority = -128);
   LinkPtr link(in_netns(net.fd_a(), [&] { return bpf_program__attach_netfilter(prog, &opts); }));
   ASSERT_TRUE(link) << std::strerror(errno);
-  bpf_link_info info{};
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+  bpf_link_info info;
+  ASSERT_TRUE(link_info_of(link.get(), &info));
   EXPECT_EQ(info.type, BPF_LINK_TYPE_NETFILTER);
   EXPECT_EQ(info.netfilter.hooknum, 1u);
   EXPECT_EQ(info.netfilter.priority, -128);
 
-  send_from_b(net, port);
-  EXPECT_EQ(drain(rx), kDatagrams);
+  send_from_b(net, port, kDatagrams);
+  EXPECT_EQ(rx.drain(), kDatagrams);
   const __u64 seen = counter(obj.get(), kNfSeen);
   EXPECT_GE(seen, static_cast<__u64>(kDatagrams));
   link.reset();
-  send_from_b(net, port);
-  EXPECT_EQ(drain(rx), kDatagrams);
+  send_from_b(net, port, kDatagrams);
+  EXPECT_EQ(rx.drain(), kDatagrams);
   EXPECT_EQ(counter(obj.get(), kNfSeen), seen) << "expected no counting after the link is gone";
-  ::close(rx);
 
   // A hook number out of range: the kernel refuses, and the message names
   // the program.

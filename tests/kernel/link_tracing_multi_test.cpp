@@ -5,7 +5,7 @@
 // load of the program is the probe: where it fails the positive tests skip
 // with the kernel's answer, and the errors a user sees are checked.
 #include "link/tracing_multi.h"
-#include "object_support.h"
+#include "link_support.h"
 #include "sys/features.h"
 
 #include <bpf/bpf.h>
@@ -22,13 +22,11 @@
 namespace bpfxx::test {
 namespace {
 
-class LinkTracingMulti : public ::testing::Test {
+class LinkTracingMulti : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes("attach_tracing_multi");
-    obj_ = open_prog_object("attach_tracing_multi");
-    ASSERT_NE(obj_, nullptr);
+    ASSERT_NO_FATAL_FAILURE(open_object("attach_tracing_multi"));
   }
 
   // Loads the object; false (after recording the kernel's error) where the
@@ -41,17 +39,12 @@ class LinkTracingMulti : public ::testing::Test {
     return false;
   }
 
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
-  __u64 global(const char* name) { return read_initial<__u64>(obj_.get(), find_global(elf_, name)); }
-
   // BPF_PROG_TEST_RUN of a tracing program calls bpf_fentry_test1..10.
   void run_hooks() {
     __u32 retval = 0;
     ASSERT_EQ(test_run(prog("on_entry"), &retval), 0) << std::strerror(errno);
   }
 
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
   int load_errno_ = 0;
   std::string load_log_;
 };
@@ -97,10 +90,8 @@ TEST_F(LinkTracingMulti, BadArgumentsAndWrongProgramKind) {
   // A loaded program of another kind: the USDT test object's.
   ObjectPtr other = open_prog_object("attach_usdt");
   ASSERT_NE(other, nullptr);
-  bpf_program* p = nullptr;
-  bpf_object__for_each_program(p, other.get()) bpf_program__set_autoload(p, false);
+  autoload_only(other.get(), {"on_usdt"});
   bpf_program* usdt = must_find_program(other.get(), "on_usdt");
-  bpf_program__set_autoload(usdt, true);
   ASSERT_EQ(bpf_object__load(other.get()), 0) << std::strerror(errno);
   const __u32 ids[] = {1, 2};
   const __u64 cookies[] = {1, 2};
@@ -149,9 +140,7 @@ TEST_F(LinkTracingMulti, PatternLinkCountsEveryHook) {
   LinkPtr exit_link(bpf_program__attach_tracing_multi(prog("on_exit"), "bpf_fentry_test*", nullptr));
   ASSERT_NE(exit_link, nullptr) << std::strerror(errno);
   bpf_link_info info;
-  std::memset(&info, 0, sizeof info);
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(entry.get()), &info, &len), 0);
+  ASSERT_TRUE(link_info_of(entry.get(), &info));
   EXPECT_EQ(info.type, BPF_LINK_TYPE_TRACING_MULTI);
   auto ids = link::tracing_multi_ids("bpf_fentry_test*");
   ASSERT_TRUE(ids.ok());

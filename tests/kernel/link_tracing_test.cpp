@@ -3,7 +3,7 @@
 // events, iterators and auto-attach by section. Every test proves the
 // program ran (a counter of its own process's events, a cookie it saw, the
 // iterator's output) and that destroying the link stops it.
-#include "object_support.h"
+#include "link_support.h"
 #include "sys/features.h"
 
 #include <bpf/bpf.h>
@@ -28,24 +28,39 @@ void do_getpid(int times) {
   for (int i = 0; i < times; i++) syscall(SYS_getpid);
 }
 
-class LinkTracing : public ::testing::Test {
+class LinkTracing : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes("attach_tracing");
-    obj_ = open_prog_object("attach_tracing");
-    ASSERT_NE(obj_, nullptr);
-    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
+    ASSERT_NO_FATAL_FAILURE(open_object_for_this_process("attach_tracing"));
   }
 
-  void load() { ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno); }
+  // Attaches on_cpu_clock to a new software CPU-clock perf event of this
+  // process (a sample every 0.1 ms of CPU time); the link owns the event's
+  // fd, stored in *pfd. Without opts: bpf_program__attach_perf_event().
+  LinkPtr attach_cpu_clock(const bpf_perf_event_opts* opts, int* pfd = nullptr) {
+    perf_event_attr attr = {};
+    attr.type = PERF_TYPE_SOFTWARE;
+    attr.size = sizeof attr;
+    attr.config = PERF_COUNT_SW_CPU_CLOCK;
+    attr.sample_period = 100000;
+    const int fd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
+    EXPECT_GE(fd, 0) << "perf_event_open(CPU clock): " << std::strerror(errno);
+    if (fd < 0) return nullptr;
+    if (pfd != nullptr) *pfd = fd;
+    bpf_program* p = prog("on_cpu_clock");
+    LinkPtr link(opts != nullptr ? bpf_program__attach_perf_event_opts(p, fd, opts)
+                                 : bpf_program__attach_perf_event(p, fd));
+    const int err = errno;
+    if (!link) close(fd);
+    errno = err;
+    return link;
+  }
 
-  __u64 global(const char* name) { return read_initial<__u64>(obj_.get(), find_global(elf_, name)); }
-
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
+  // Burns CPU until on_cpu_clock has counted `want` samples (or gives up).
+  void wait_for_perf_hits(__u64 want) {
+    for (int spin = 0; spin < 2000 && global("perf_hits") < want; spin++) do_getpid(1000);
+  }
 };
 
 TEST_F(LinkTracing, TracepointCountsGetpidOfThisProcessWithCookie) {
@@ -57,26 +72,19 @@ TEST_F(LinkTracing, TracepointCountsGetpidOfThisProcessWithCookie) {
   do_getpid(7);
   EXPECT_EQ(global("tp_hits"), 7u);
   EXPECT_EQ(global("tp_cookie"), 0xc0ffeeu);
-  link.reset();
-  do_getpid(3);
-  EXPECT_EQ(global("tp_hits"), 7u) << "the program still ran after its link was destroyed";
+  expect_stops_when_destroyed(link, "tp_hits", [] { do_getpid(3); });
+  EXPECT_EQ(global("tp_hits"), 7u);
 }
 
 TEST_F(LinkTracing, TracepointByIoctlWhenForced) {
   // The perf event path older kernels take: PERF_EVENT_IOC_SET_BPF.
   load();
-  struct perf_event_attr attr = {};
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.size = sizeof attr;
-  attr.config = PERF_COUNT_SW_CPU_CLOCK;
-  attr.sample_period = 100000;  // every 0.1 ms of CPU time
-  const int pfd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
-  ASSERT_GE(pfd, 0) << std::strerror(errno);
   LIBBPF_OPTS(bpf_perf_event_opts, opts, .force_ioctl_attach = true);
-  LinkPtr link(bpf_program__attach_perf_event_opts(prog("on_cpu_clock"), pfd, &opts));
+  int pfd = -1;
+  LinkPtr link = attach_cpu_clock(&opts, &pfd);
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   EXPECT_EQ(bpf_link__fd(link.get()), pfd) << "an ioctl-attached link is represented by its perf event";
-  for (int spin = 0; spin < 2000 && global("perf_hits") < 5; spin++) do_getpid(1000);
+  wait_for_perf_hits(5);
   EXPECT_GE(global("perf_hits"), 5u);
   link.reset();  // closes pfd
 }
@@ -86,16 +94,8 @@ TEST_F(LinkTracing, TracepointByIoctlWhenForced) {
 // perf fd the kernel refuses), saying why, and the program keeps running.
 TEST_F(LinkTracing, IoctlPerfLinkRefusesUpdateAndDetach) {
   load();
-  struct perf_event_attr attr = {};
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.size = sizeof attr;
-  attr.config = PERF_COUNT_SW_CPU_CLOCK;
-  attr.sample_period = 100000;
-  const int pfd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
-  ASSERT_GE(pfd, 0) << std::strerror(errno);
   LIBBPF_OPTS(bpf_perf_event_opts, opts, .force_ioctl_attach = true);
-  LinkPtr link(bpf_program__attach_perf_event_opts(prog("on_cpu_clock"), pfd, &opts));
-  if (!link) close(pfd);
+  LinkPtr link = attach_cpu_clock(&opts);
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   {
     FullPrintCapture capture;
@@ -104,7 +104,7 @@ TEST_F(LinkTracing, IoctlPerfLinkRefusesUpdateAndDetach) {
     EXPECT_NE(capture.text().find("attached by ioctl, it has no BPF link"), std::string::npos) << capture.text();
     EXPECT_NE(capture.text().find("prog 'on_cpu_clock'"), std::string::npos) << capture.text();
   }
-  for (int spin = 0; spin < 2000 && global("perf_hits") < 3; spin++) do_getpid(1000);
+  wait_for_perf_hits(3);
   EXPECT_GE(global("perf_hits"), 3u) << "the program stopped after the refused calls";
 }
 
@@ -112,40 +112,25 @@ TEST_F(LinkTracing, IoctlPerfLinkRefusesUpdateAndDetach) {
 // update for it): its error reaches the caller, and the link still counts.
 TEST_F(LinkTracing, PerfLinkUpdateProgramGivesTheKernelsError) {
   load();
-  struct perf_event_attr attr = {};
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.size = sizeof attr;
-  attr.config = PERF_COUNT_SW_CPU_CLOCK;
-  attr.sample_period = 100000;
-  const int pfd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
-  ASSERT_GE(pfd, 0) << std::strerror(errno);
-  LinkPtr link(bpf_program__attach_perf_event(prog("on_cpu_clock"), pfd));
-  if (!link) close(pfd);
+  LinkPtr link = attach_cpu_clock(nullptr);
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   FullPrintCapture capture;
   errno = 0;
   EXPECT_LT(bpf_link__update_program(link.get(), prog("on_cpu_clock")), 0);
   EXPECT_NE(errno, 0);
   EXPECT_NE(capture.text().find("BPF_LINK_UPDATE"), std::string::npos) << capture.text();
-  for (int spin = 0; spin < 2000 && global("perf_hits") < 3; spin++) do_getpid(1000);
+  wait_for_perf_hits(3);
   EXPECT_GE(global("perf_hits"), 3u);
 }
 
 TEST_F(LinkTracing, PerfEventCpuClockCountsWithCookie) {
   load();
-  struct perf_event_attr attr = {};
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.size = sizeof attr;
-  attr.config = PERF_COUNT_SW_CPU_CLOCK;
-  attr.sample_period = 100000;
-  const int pfd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
-  ASSERT_GE(pfd, 0) << std::strerror(errno);
   LIBBPF_OPTS(bpf_perf_event_opts, opts, .bpf_cookie = 77);
-  LinkPtr link(bpf_program__attach_perf_event_opts(prog("on_cpu_clock"), pfd, &opts));
-  if (link == nullptr) close(pfd);
+  int pfd = -1;
+  LinkPtr link = attach_cpu_clock(&opts, &pfd);
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   EXPECT_NE(bpf_link__fd(link.get()), pfd) << "a BPF link of its own (BPF_LINK_CREATE)";
-  for (int spin = 0; spin < 2000 && global("perf_hits") < 5; spin++) do_getpid(1000);
+  wait_for_perf_hits(5);
   const __u64 hits = global("perf_hits");
   EXPECT_GE(hits, 5u);
   EXPECT_EQ(global("perf_cookie"), 77u);
@@ -175,10 +160,7 @@ TEST_F(LinkTracing, RawTracepointCountsAndDetaches) {
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   do_getpid(5);
   EXPECT_GE(global("raw_hits"), 5u);
-  link.reset();  // its close() is itself a syscall the program sees
-  const __u64 hits = global("raw_hits");
-  do_getpid(5);
-  EXPECT_EQ(global("raw_hits"), hits);
+  expect_stops_when_destroyed(link, "raw_hits", [] { do_getpid(5); });
 }
 
 TEST_F(LinkTracing, RawTracepointCookie) {
@@ -212,10 +194,7 @@ TEST_F(LinkTracing, TpBtfCountsAndDetaches) {
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   do_getpid(4);
   EXPECT_GE(global("btf_hits"), 4u);
-  link.reset();  // its close() is itself a syscall the program sees
-  const __u64 hits = global("btf_hits");
-  do_getpid(4);
-  EXPECT_EQ(global("btf_hits"), hits);
+  expect_stops_when_destroyed(link, "btf_hits", [] { do_getpid(4); });
 }
 
 TEST_F(LinkTracing, AutoAttachFollowsTheSection) {
@@ -275,25 +254,21 @@ TEST_F(LinkTracing, OptsWithUnknownNonZeroTailAreRejected) {
   EXPECT_EQ(errno, EINVAL);
 }
 
-std::string read_all(int fd) {
-  std::string out;
+// Everything one run of the iterator behind link prints, into *text.
+::testing::AssertionResult read_iterator(const bpf_link* link, std::string* text) {
+  UniqueFd iter(bpf_iter_create(bpf_link__fd(link)));
+  if (!iter.valid()) return ::testing::AssertionFailure() << "bpf_iter_create: " << std::strerror(errno);
   char buf[4096];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
+  for (ssize_t n; (n = read(iter.get(), buf, sizeof buf)) > 0;) text->append(buf, static_cast<size_t>(n));
+  return ::testing::AssertionSuccess();
 }
 
 TEST_F(LinkTracing, TaskIteratorListsOurPid) {
   load();
   LinkPtr link(bpf_program__attach_iter(prog("list_tasks"), nullptr));
   ASSERT_NE(link, nullptr) << std::strerror(errno);
-  const int iter_fd = bpf_iter_create(bpf_link__fd(link.get()));
-  ASSERT_GE(iter_fd, 0) << std::strerror(errno);
-  const std::string text = read_all(iter_fd);
-  close(iter_fd);
+  std::string text;
+  ASSERT_TRUE(read_iterator(link.get(), &text));
   std::set<long> pids;
   std::istringstream in(text);
   for (long pid; in >> pid;) pids.insert(pid);
@@ -308,44 +283,42 @@ TEST_F(LinkTracing, TaskIteratorNarrowedToOneTask) {
   LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof info);
   LinkPtr link(bpf_program__attach_iter(prog("list_tasks"), &opts));
   ASSERT_NE(link, nullptr) << std::strerror(errno);
-  const int iter_fd = bpf_iter_create(bpf_link__fd(link.get()));
-  ASSERT_GE(iter_fd, 0) << std::strerror(errno);
-  const std::string text = read_all(iter_fd);
-  close(iter_fd);
+  std::string text;
+  ASSERT_TRUE(read_iterator(link.get(), &text));
   EXPECT_EQ(text, std::to_string(getpid()) + "\n");
 }
 
 // BPF trampolines on kernel functions: fentry, fexit, fmod_ret and lsm.
 // One program loaded at a time; where the kernel refuses trampolines the
 // positive tests skip with the probe's reason.
-class LinkTrampoline : public ::testing::Test {
+class LinkTrampoline : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes("attach_trampoline");
-    obj_ = open_prog_object("attach_trampoline");
-    ASSERT_NE(obj_, nullptr);
-    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
+    ASSERT_NO_FATAL_FAILURE(open_object_for_this_process("attach_trampoline"));
   }
 
-  // Loads only `name`; false (with a skip) where trampolines are refused.
+  // Loads only `name`; false (the caller skips) where trampolines are refused.
   bool load_only(const char* name) {
     if (!sys::has_feature(sys::Feature::Trampoline)) {
       return false;
     }
-    bpf_program* p = nullptr;
-    bpf_object__for_each_program(p, obj_.get()) {
-      bpf_program__set_autoload(p, std::strcmp(bpf_program__name(p), name) == 0);
-    }
+    autoload_only(obj_.get(), {name});
     EXPECT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
     return true;
   }
 
-  __u64 global(const char* name) { return read_initial<__u64>(obj_.get(), find_global(elf_, name)); }
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
+  // Opens /dev/null with the programs' deny_open set as given (cleared
+  // again after): 0 when the open succeeds, else its errno.
+  int open_dev_null_errno(int deny) {
+    set_global<int>("deny_open", deny);
+    errno = 0;
+    const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int err = fd < 0 ? errno : 0;
+    set_global<int>("deny_open", 0);
+    if (fd >= 0) close(fd);
+    return err;
+  }
 };
 
 #define SKIP_WITHOUT_TRAMPOLINES()                                                                   \
@@ -354,10 +327,7 @@ class LinkTrampoline : public ::testing::Test {
 
 TEST_F(LinkTrampoline, LoadErrorWhereTheKernelRefusesTrampolines) {
   if (sys::has_feature(sys::Feature::Trampoline)) GTEST_SKIP() << "this kernel allows trampolines";
-  bpf_program* p = nullptr;
-  bpf_object__for_each_program(p, obj_.get()) {
-    bpf_program__set_autoload(p, std::strcmp(bpf_program__name(p), "on_getpgid_entry") == 0);
-  }
+  autoload_only(obj_.get(), {"on_getpgid_entry"});
   FullPrintCapture capture;
   errno = 0;
   EXPECT_LT(bpf_object__load(obj_.get()), 0);
@@ -378,8 +348,7 @@ TEST_F(LinkTrampoline, FentryCounts) {
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   for (int i = 0; i < 3; i++) syscall(SYS_getpgid, 0);
   EXPECT_EQ(global("fentry_hits"), 3u);
-  link.reset();
-  syscall(SYS_getpgid, 0);
+  expect_stops_when_destroyed(link, "fentry_hits", [] { syscall(SYS_getpgid, 0); });
   EXPECT_EQ(global("fentry_hits"), 3u);
 }
 
@@ -405,10 +374,7 @@ __u32 run_modify_return_test(bpf_program* p) {
 
 TEST_F(LinkTrampoline, FmodRetReplacesTheResult) {
   if (!sys::has_feature(sys::Feature::Trampoline)) SKIP_WITHOUT_TRAMPOLINES();
-  bpf_program* q = nullptr;
-  bpf_object__for_each_program(q, obj_.get()) {
-    bpf_program__set_autoload(q, std::strcmp(bpf_program__name(q), "on_modify_return_test") == 0);
-  }
+  autoload_only(obj_.get(), {"on_modify_return_test"});
   {
     // Kernels without CONFIG_FUNCTION_ERROR_INJECTION and without the fmod_ret
     // allow-list of test hooks (Debian's 6.1) refuse the load: that refusal
@@ -447,21 +413,10 @@ TEST_F(LinkTrampoline, FmodRetOnASecurityHookFailsAnOpen) {
   if (!load_only("on_security_file_open")) SKIP_WITHOUT_TRAMPOLINES();
   LinkPtr link(bpf_program__attach_trace(prog("on_security_file_open")));
   ASSERT_NE(link, nullptr) << std::strerror(errno);
-  write_initial<int>(obj_.get(), find_global(elf_, "deny_open"), 1);
-  errno = 0;
-  const int denied = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  const int denied_errno = errno;
-  write_initial<int>(obj_.get(), find_global(elf_, "deny_open"), 0);
-  EXPECT_LT(denied, 0);
-  EXPECT_EQ(denied_errno, EPERM);
-  if (denied >= 0) close(denied);
+  EXPECT_EQ(open_dev_null_errno(1), EPERM);
   EXPECT_EQ(global("fmod_denials"), 1u);
   link.reset();
-  write_initial<int>(obj_.get(), find_global(elf_, "deny_open"), 1);
-  const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  write_initial<int>(obj_.get(), find_global(elf_, "deny_open"), 0);
-  EXPECT_GE(fd, 0) << "the open still failed after the link was destroyed";
-  if (fd >= 0) close(fd);
+  EXPECT_EQ(open_dev_null_errno(1), 0) << "the open still failed after the link was destroyed";
   EXPECT_EQ(global("fmod_denials"), 1u);
 }
 
@@ -473,17 +428,9 @@ TEST_F(LinkTrampoline, LsmDeniesAnOpen) {
   if (!load_only("on_file_open")) SKIP_WITHOUT_TRAMPOLINES();
   LinkPtr link(bpf_program__attach_lsm(prog("on_file_open")));
   ASSERT_NE(link, nullptr) << std::strerror(errno);
-  write_initial<int>(obj_.get(), find_global(elf_, "deny_open"), 1);
-  errno = 0;
-  const int denied = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  EXPECT_LT(denied, 0);
-  EXPECT_EQ(errno, EPERM);
-  if (denied >= 0) close(denied);
+  EXPECT_EQ(open_dev_null_errno(1), EPERM);
   EXPECT_EQ(global("lsm_denials"), 1u);
-  write_initial<int>(obj_.get(), find_global(elf_, "deny_open"), 0);
-  const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  EXPECT_GE(fd, 0);
-  if (fd >= 0) close(fd);
+  EXPECT_EQ(open_dev_null_errno(0), 0);
   EXPECT_EQ(global("lsm_denials"), 1u);
 }
 
@@ -495,88 +442,81 @@ TEST_F(LinkTrampoline, LsmDeniesAnOpen) {
   GTEST_SKIP() << "kernel feature missing: " << sys::feature_description(sys::Feature::Trampoline) \
                << " (freplace loads are refused with EPERM alike)"
 
-TEST(LinkFreplace, LoadErrorWhereTheKernelRefusesIt) {
-  BPFXX_REQUIRE_ROOT();
+// freplace's two objects: the XDP program whose global subprogram decide()
+// is replaced (loaded), and the replacement new_decide (opened, aimed at it).
+class LinkFreplace : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    target_ = load_prog_object("attach_freplace_target");
+    ASSERT_NE(target_, nullptr);
+    entry_ = must_find_program(target_.get(), "entry");
+    ext_ = open_prog_object("attach_freplace");
+    ASSERT_NE(ext_, nullptr);
+    repl_ = must_find_program(ext_.get(), "new_decide");
+    ASSERT_EQ(bpf_program__set_attach_target(repl_, bpf_program__fd(entry_), "decide"), 0);
+  }
+
+  // What entry returns from one test run: XDP_TX while decide() is replaced.
+  __u32 entry_result() {
+    __u32 retval = 0;
+    EXPECT_EQ(test_run(entry_, &retval), 0) << "test run of prog 'entry': " << std::strerror(errno);
+    return retval;
+  }
+
+  ObjectPtr target_, ext_;
+  bpf_program* entry_ = nullptr;
+  bpf_program* repl_ = nullptr;
+};
+
+TEST_F(LinkFreplace, LoadErrorWhereTheKernelRefusesIt) {
   if (sys::has_feature(sys::Feature::Trampoline)) GTEST_SKIP() << "this kernel allows trampolines and freplace";
-  ObjectPtr target = open_prog_object("attach_freplace_target");
-  ASSERT_NE(target, nullptr);
-  ASSERT_EQ(bpf_object__load(target.get()), 0) << std::strerror(errno);
-  bpf_program* entry = must_find_program(target.get(), "entry");
-  ObjectPtr ext = open_prog_object("attach_freplace");
-  ASSERT_NE(ext, nullptr);
-  bpf_program* repl = must_find_program(ext.get(), "new_decide");
-  ASSERT_EQ(bpf_program__set_attach_target(repl, bpf_program__fd(entry), "decide"), 0);
   FullPrintCapture capture;
   errno = 0;
-  EXPECT_LT(bpf_object__load(ext.get()), 0);
+  EXPECT_LT(bpf_object__load(ext_.get()), 0);
   EXPECT_EQ(errno, EPERM);
   EXPECT_NE(capture.text().find("prog 'new_decide': BPF program load failed: Operation not permitted"),
             std::string::npos)
       << capture.text();
-  EXPECT_EQ(bpf_program__attach_freplace(repl, bpf_program__fd(entry), "decide"), nullptr);
+  EXPECT_EQ(bpf_program__attach_freplace(repl_, bpf_program__fd(entry_), "decide"), nullptr);
   EXPECT_EQ(errno, EINVAL);
   EXPECT_NE(capture.text().find("prog 'new_decide': cannot attach to function 'decide' of program fd"),
             std::string::npos)
       << capture.text();
 }
 
-TEST(LinkFreplace, ReplacesASubprogramOfAnotherProgram) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr target = open_prog_object("attach_freplace_target");
-  ASSERT_NE(target, nullptr);
-  ASSERT_EQ(bpf_object__load(target.get()), 0) << std::strerror(errno);
-  bpf_program* entry = must_find_program(target.get(), "entry");
-  __u32 retval = 0;
-  ASSERT_EQ(test_run(entry, &retval), 0) << std::strerror(errno);
-  ASSERT_EQ(retval, static_cast<__u32>(XDP_PASS));
-
-  ObjectPtr ext = open_prog_object("attach_freplace");
-  ASSERT_NE(ext, nullptr);
-  bpf_program* repl = must_find_program(ext.get(), "new_decide");
-  ASSERT_EQ(bpf_program__set_attach_target(repl, bpf_program__fd(entry), "decide"), 0);
+TEST_F(LinkFreplace, ReplacesASubprogramOfAnotherProgram) {
+  ASSERT_EQ(entry_result(), static_cast<__u32>(XDP_PASS));
   if (!sys::has_feature(sys::Feature::Trampoline)) SKIP_WITHOUT_FREPLACE();
-  ASSERT_EQ(bpf_object__load(ext.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(ext_.get()), 0) << std::strerror(errno);
 
   // The target chosen at load, through the section (auto-attach). The kernel
   // hands that load-time target to the first attach only, so this comes
   // first; later attaches must name their target.
-  LinkPtr first(bpf_program__attach(repl));
+  LinkPtr first(bpf_program__attach(repl_));
   ASSERT_NE(first, nullptr) << std::strerror(errno);
-  ASSERT_EQ(test_run(entry, &retval), 0);
-  EXPECT_EQ(retval, static_cast<__u32>(XDP_TX)) << "decide() was not replaced";
+  EXPECT_EQ(entry_result(), static_cast<__u32>(XDP_TX)) << "decide() was not replaced";
   first.reset();
-  ASSERT_EQ(test_run(entry, &retval), 0);
-  EXPECT_EQ(retval, static_cast<__u32>(XDP_PASS)) << "decide() still replaced after the link was destroyed";
+  EXPECT_EQ(entry_result(), static_cast<__u32>(XDP_PASS)) << "decide() still replaced after the link was destroyed";
 
   // Explicit target (the form bpf_program__attach_freplace takes): works any
   // number of times.
-  LinkPtr link(bpf_program__attach_freplace(repl, bpf_program__fd(entry), "decide"));
+  LinkPtr link(bpf_program__attach_freplace(repl_, bpf_program__fd(entry_), "decide"));
   ASSERT_NE(link, nullptr) << std::strerror(errno);
-  ASSERT_EQ(test_run(entry, &retval), 0);
-  EXPECT_EQ(retval, static_cast<__u32>(XDP_TX)) << "decide() was not replaced";
+  EXPECT_EQ(entry_result(), static_cast<__u32>(XDP_TX)) << "decide() was not replaced";
   link.reset();
-  ASSERT_EQ(test_run(entry, &retval), 0);
-  EXPECT_EQ(retval, static_cast<__u32>(XDP_PASS)) << "decide() still replaced after the link was destroyed";
+  EXPECT_EQ(entry_result(), static_cast<__u32>(XDP_PASS)) << "decide() still replaced after the link was destroyed";
 }
 
-TEST(LinkFreplace, UnknownFunctionIsNamed) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr target = open_prog_object("attach_freplace_target");
-  ASSERT_NE(target, nullptr);
-  ASSERT_EQ(bpf_object__load(target.get()), 0);
-  bpf_program* entry = must_find_program(target.get(), "entry");
-  ObjectPtr ext = open_prog_object("attach_freplace");
-  ASSERT_NE(ext, nullptr);
-  bpf_program* repl = must_find_program(ext.get(), "new_decide");
-  ASSERT_EQ(bpf_program__set_attach_target(repl, bpf_program__fd(entry), "decide"), 0);
+TEST_F(LinkFreplace, UnknownFunctionIsNamed) {
   if (!sys::has_feature(sys::Feature::Trampoline)) SKIP_WITHOUT_FREPLACE();
-  ASSERT_EQ(bpf_object__load(ext.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(ext_.get()), 0) << std::strerror(errno);
   FullPrintCapture capture;
-  EXPECT_EQ(bpf_program__attach_freplace(repl, bpf_program__fd(entry), "bpfxx_nope"), nullptr);
+  EXPECT_EQ(bpf_program__attach_freplace(repl_, bpf_program__fd(entry_), "bpfxx_nope"), nullptr);
   EXPECT_EQ(errno, ENOENT);
   EXPECT_NE(capture.text().find("prog 'new_decide': cannot replace function 'bpfxx_nope'"), std::string::npos)
       << capture.text();
-  EXPECT_EQ(bpf_program__attach_freplace(repl, bpf_program__fd(entry), nullptr), nullptr);
+  EXPECT_EQ(bpf_program__attach_freplace(repl_, bpf_program__fd(entry_), nullptr), nullptr);
   EXPECT_EQ(errno, EINVAL);
 }
 

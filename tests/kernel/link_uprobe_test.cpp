@@ -5,7 +5,7 @@
 // them.
 #include "elf/elf_reader.h"
 #include "elf/func_offset.h"
-#include "object_support.h"
+#include "link_support.h"
 #include "sys/features.h"
 
 #include <bpf/bpf.h>
@@ -51,29 +51,16 @@ std::string self_exe() {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-class LinkUprobe : public ::testing::Test {
+class LinkUprobe : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes("attach_probe");
-    obj_ = open_prog_object("attach_probe");
-    ASSERT_NE(obj_, nullptr);
-    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
+    ASSERT_NO_FATAL_FAILURE(open_object_for_this_process("attach_probe"));
     // Only the uprobe programs: the kprobe ones belong to link_probe_test.
-    for (const char* name : {"on_openat", "on_openat_ret", "on_getppid", "on_openat_multi"}) {
-      bpf_program__set_autoload(must_find_program(obj_.get(), name), false);
-    }
-    if (!sys::has_feature(sys::Feature::UprobeMultiLink)) {
-      bpf_program__set_autoload(must_find_program(obj_.get(), "on_multi"), false);
-    }
-    ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+    autoload_off({"on_openat", "on_openat_ret", "on_getppid", "on_openat_multi"});
+    if (!sys::has_feature(sys::Feature::UprobeMultiLink)) autoload_off({"on_multi"});
+    load();
   }
-
-  __u64 global(const char* name) { return read_initial<__u64>(obj_.get(), find_global(elf_, name)); }
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
 };
 
 TEST_F(LinkUprobe, EntryAndReturnOfATestFunctionByName) {

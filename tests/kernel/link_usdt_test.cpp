@@ -8,7 +8,7 @@
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 
-#include "object_support.h"
+#include "link_support.h"
 #include "sys/features.h"
 
 #include <bpf/bpf.h>
@@ -132,34 +132,21 @@ struct OrphanFds {
   }
 };
 
-class LinkUsdt : public ::testing::Test {
+class LinkUsdt : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes("attach_usdt");
-    obj_ = open_prog_object("attach_usdt");
-    ASSERT_NE(obj_, nullptr);
-    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
-    bpf_program__set_autoload(prog("bad_section"), false);
+    ASSERT_NO_FATAL_FAILURE(open_object_for_this_process("attach_usdt"));
+    autoload_off({"bad_section"});
   }
 
-  void load() { ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno); }
-
-  Seen seen(int slot) {
-    GlobalVar var = find_global(elf_, "seen");
-    var.offset += static_cast<size_t>(slot) * sizeof(Seen);
-    return read_initial<Seen>(obj_.get(), var);
-  }
-  long global(const char* name) { return read_initial<long>(obj_.get(), find_global(elf_, name)); }
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
+  Seen seen(int slot) { return element<Seen>("seen", static_cast<size_t>(slot)); }
+  long global(const char* name) { return ProgObjectTest::global<long>(name); }
 
   LinkPtr attach(const char* prog_name, const char* probe, uint64_t cookie, pid_t pid = 0) {
     LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = cookie);
     return LinkPtr(bpf_program__attach_usdt(prog(prog_name), pid, "/proc/self/exe", "bpfxx_test", probe, &opts));
   }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
 };
 
 TEST_F(LinkUsdt, RegisterConstantAndMemoryArgumentsWithCookie) {
@@ -271,7 +258,7 @@ TEST_F(LinkUsdt, PidFilter) {
     _exit(0);
   }
   // Every process counts on the BPF side; the kernel filters by pid.
-  write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), 0);
+  set_global<int>("target_pid", 0);
   LinkPtr other = attach("on_usdt", "args3", 1, child);
   ASSERT_NE(other, nullptr) << std::strerror(errno);
   fire_args3(1, 1);
@@ -315,9 +302,7 @@ TEST_F(LinkUsdt, UprobeMultiLinkWhenLoadedForIt) {
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   ASSERT_GE(bpf_link__fd(link.get()), 0) << "one uprobe.multi link";
   bpf_link_info info;
-  std::memset(&info, 0, sizeof info);
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+  ASSERT_TRUE(link_info_of(link.get(), &info));
   EXPECT_EQ(info.type, BPF_LINK_TYPE_UPROBE_MULTI);
   EXPECT_GT(bpfxx_test_args3_semaphore, 0);
   fire_args3(9, 99);
@@ -428,10 +413,8 @@ TEST_F(LinkUsdt, BadSectionAndUnloadedProgram) {
 TEST_F(LinkUsdt, ObjectWithoutUsdtMapsIsRefused) {
   ObjectPtr other = open_prog_object("attach_probe");
   ASSERT_NE(other, nullptr);
-  bpf_program* p = nullptr;
-  bpf_object__for_each_program(p, other.get()) bpf_program__set_autoload(p, false);
+  autoload_only(other.get(), {"on_target_entry"});
   bpf_program* target = must_find_program(other.get(), "on_target_entry");
-  bpf_program__set_autoload(target, true);
   ASSERT_EQ(bpf_object__load(other.get()), 0) << std::strerror(errno);
   FullPrintCapture cap;
   EXPECT_EQ(bpf_program__attach_usdt(target, 0, "/proc/self/exe", "bpfxx_test", "args3", nullptr), nullptr);
@@ -499,32 +482,22 @@ TEST_F(LinkUsdt, ObjectsUseLibbpf17SpecLayout) {
 
 // An object built with the older 208-byte spec (as with libbpf <= 1.6's
 // header) is given specs in that layout.
-class LinkUsdtCompact : public ::testing::Test {
+class LinkUsdtCompact : public ProgObjectTest {
  protected:
   void SetUp() override {
     BPFXX_REQUIRE_ROOT();
-    elf_ = prog_bytes("attach_usdt_compact");
-    obj_ = open_prog_object("attach_usdt_compact");
-    ASSERT_NE(obj_, nullptr);
-    write_initial<int>(obj_.get(), find_global(elf_, "target_pid"), static_cast<int>(getpid()));
+    ASSERT_NO_FATAL_FAILURE(open_object_for_this_process("attach_usdt_compact"));
   }
-  long global(const char* name, size_t index = 0) {
-    GlobalVar var = find_global(elf_, name);
-    var.offset += index * sizeof(long);
-    return read_initial<long>(obj_.get(), var);
-  }
+  long global(const char* name, size_t index = 0) { return element<long>(name, index); }
   LinkPtr attach(const char* probe, uint64_t cookie) {
     LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = cookie);
-    return LinkPtr(bpf_program__attach_usdt(must_find_program(obj_.get(), "on_usdt_compact"), 0, "/proc/self/exe",
-                                            "bpfxx_test", probe, &opts));
+    return LinkPtr(
+        bpf_program__attach_usdt(prog("on_usdt_compact"), 0, "/proc/self/exe", "bpfxx_test", probe, &opts));
   }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
 };
 
 TEST_F(LinkUsdtCompact, RegisterConstantAndMemoryArguments) {
-  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  load();
   EXPECT_EQ(bpf_map__value_size(bpf_object__find_map_by_name(obj_.get(), "__bpf_usdt_specs")), 208u);
   LinkPtr link = attach("args3", 0xabc);
   ASSERT_NE(link, nullptr) << std::strerror(errno);
@@ -539,7 +512,7 @@ TEST_F(LinkUsdtCompact, RegisterConstantAndMemoryArguments) {
 }
 
 TEST_F(LinkUsdtCompact, ScaleIndexBaseMemory) {
-  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  load();
   LinkPtr link = attach("sib", 5);
   ASSERT_NE(link, nullptr) << std::strerror(errno);
   const long arr[] = {10, 20, 30, 40, 50, 60};
@@ -557,7 +530,7 @@ TEST_F(LinkUsdtCompact, UnknownSpecSizeIsRefused) {
   bpf_map* specs = bpf_object__find_map_by_name(obj_.get(), "__bpf_usdt_specs");
   ASSERT_NE(specs, nullptr);
   ASSERT_EQ(bpf_map__set_value_size(specs, 256), 0);
-  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  load();
   FullPrintCapture cap;
   EXPECT_EQ(attach("args3", 1), nullptr);
   EXPECT_EQ(errno, EINVAL);

@@ -3,8 +3,8 @@
 // _detach, _query, _query_id with modes and XDP_FLAGS_REPLACE). Datagrams
 // sent from namespace b to a are counted and dropped by the program, and
 // arrive again once it is gone.
+#include "link_support.h"
 #include "netns.h"
-#include "object_support.h"
 
 #include <arpa/inet.h>
 #include <linux/if_link.h>
@@ -22,29 +22,6 @@ constexpr const char* kObj = "net_xdp";
 constexpr __u32 kSeen = 0, kDropped = 1, kPassSeen = 2;
 constexpr int kDatagrams = 4;
 
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
-__u64 counter(bpf_object* obj, __u32 idx) {
-  __u64 value = 0;
-  EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, "counters")), &idx, &value), 0);
-  return value;
-}
-
-__u32 prog_id(const bpf_program* prog) {
-  bpf_prog_info info{};
-  __u32 len = sizeof info;
-  EXPECT_EQ(bpf_prog_get_info_by_fd(bpf_program__fd(prog), &info, &len), 0);
-  return info.id;
-}
-
 // Whether devices carry XDP feature flags (and the kernel has the "netdev"
 // generic netlink family reporting them): struct net_device then has
 // xdp_features, per the kernel's own BTF.
@@ -61,67 +38,7 @@ bool kernel_has_xdp_features() {
   return false;
 }
 
-ObjectPtr load_object() {
-  ObjectPtr obj = open_prog_object(kObj);
-  if (!obj) return obj;
-  FullPrintCapture cap;
-  EXPECT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
-  return obj;
-}
-
-// A UDP receiver on namespace a's address; the test drops datagrams to its
-// port with the filter.
-class Receiver {
- public:
-  explicit Receiver(const NetnsPair& net) {
-    fd_ = in_netns(net.fd_a(), [] {
-      int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      inet_pton(AF_INET, NetnsPair::kAddrA, &a.sin_addr);
-      EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
-      return fd;
-    });
-    sockaddr_in a{};
-    socklen_t len = sizeof a;
-    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len), 0);
-    port_ = ntohs(a.sin_port);
-  }
-  ~Receiver() { ::close(fd_); }
-  Receiver(const Receiver&) = delete;
-  Receiver& operator=(const Receiver&) = delete;
-
-  uint16_t port() const { return port_; }
-
-  // Datagrams that arrive within a short wait after the last one.
-  int drain() {
-    int got = 0;
-    char buf[16];
-    pollfd p{fd_, POLLIN, 0};
-    while (::poll(&p, 1, 300) == 1) {
-      while (::recv(fd_, buf, sizeof buf, 0) > 0) ++got;
-    }
-    return got;
-  }
-
- private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
-};
-
-// Sends kDatagrams datagrams from namespace b to a's address and port.
-void send_from_b(const NetnsPair& net, uint16_t port) {
-  in_netns(net.fd_b(), [&] {
-    Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    inet_pton(AF_INET, NetnsPair::kAddrA, &to.sin_addr);
-    for (int i = 0; i < kDatagrams; ++i) {
-      EXPECT_EQ(::sendto(s.fd, "ping", 4, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 4) << std::strerror(errno);
-    }
-  });
-}
+ObjectPtr load_object() { return load_prog_object(kObj); }
 
 void set_drop_port(bpf_object* obj, uint16_t port) {
   __u32 key = 0, value = port;
@@ -140,23 +57,22 @@ TEST(LinkXdp, LinkDropsDatagramsUntilDestroyed) {
   ObjectPtr obj = load_object();
   ASSERT_TRUE(obj);
   bpf_program* prog = must_find_program(obj.get(), "xdp_filter");
-  Receiver rx(net);
+  UdpReceiver rx(net);
   set_drop_port(obj.get(), rx.port());
 
   // Before anything is attached, the datagrams arrive.
-  send_from_b(net, rx.port());
+  send_from_b(net, rx.port(), kDatagrams);
   EXPECT_EQ(rx.drain(), kDatagrams);
 
   LinkPtr link(in_netns(net.fd_a(), [&] { return bpf_program__attach_xdp(prog, net.ifindex_a()); }));
   ASSERT_TRUE(link) << std::strerror(errno);
-  bpf_link_info info{};
-  __u32 len = sizeof info;
-  ASSERT_EQ(bpf_link_get_info_by_fd(bpf_link__fd(link.get()), &info, &len), 0);
+  bpf_link_info info;
+  ASSERT_TRUE(link_info_of(link.get(), &info));
   EXPECT_EQ(info.type, BPF_LINK_TYPE_XDP);
   EXPECT_EQ(info.xdp.ifindex, static_cast<__u32>(net.ifindex_a()));
-  EXPECT_EQ(info.prog_id, prog_id(prog));
+  EXPECT_EQ(info.prog_id, loaded_prog_id(prog));
 
-  send_from_b(net, rx.port());
+  send_from_b(net, rx.port(), kDatagrams);
   EXPECT_EQ(rx.drain(), 0) << "expected the XDP program to drop every datagram";
   EXPECT_EQ(counter(obj.get(), kDropped), static_cast<__u64>(kDatagrams));
   EXPECT_GE(counter(obj.get(), kSeen), static_cast<__u64>(kDatagrams));
@@ -173,7 +89,7 @@ TEST(LinkXdp, LinkDropsDatagramsUntilDestroyed) {
 
   link.reset();
   EXPECT_EQ(query(net).attach_mode, XDP_ATTACHED_NONE);
-  send_from_b(net, rx.port());
+  send_from_b(net, rx.port(), kDatagrams);
   EXPECT_EQ(rx.drain(), kDatagrams);
   EXPECT_EQ(counter(obj.get(), kDropped), static_cast<__u64>(kDatagrams));
 }
@@ -185,7 +101,7 @@ TEST(LinkXdp, NetlinkAttachQueryReplaceDetach) {
   ASSERT_TRUE(obj);
   bpf_program* filter = must_find_program(obj.get(), "xdp_filter");
   bpf_program* pass = must_find_program(obj.get(), "xdp_pass");
-  Receiver rx(net);
+  UdpReceiver rx(net);
   set_drop_port(obj.get(), rx.port());
   const int ifindex = net.ifindex_a();
 
@@ -193,10 +109,10 @@ TEST(LinkXdp, NetlinkAttachQueryReplaceDetach) {
     ASSERT_EQ(bpf_xdp_attach(ifindex, bpf_program__fd(filter), XDP_FLAGS_SKB_MODE, nullptr), 0) << std::strerror(errno);
     __u32 id = 0;
     ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_SKB_MODE, &id), 0);
-    EXPECT_EQ(id, prog_id(filter));
+    EXPECT_EQ(id, loaded_prog_id(filter));
     id = 0;
     ASSERT_EQ(bpf_xdp_query_id(ifindex, 0, &id), 0);
-    EXPECT_EQ(id, prog_id(filter));
+    EXPECT_EQ(id, loaded_prog_id(filter));
     ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id), 0);
     EXPECT_EQ(id, 0u);
     // Several modes named: as libbpf, driver mode wins over hardware, and
@@ -210,8 +126,8 @@ TEST(LinkXdp, NetlinkAttachQueryReplaceDetach) {
   });
   bpf_xdp_query_opts q = query(net);
   EXPECT_EQ(q.attach_mode, XDP_ATTACHED_SKB);
-  EXPECT_EQ(q.skb_prog_id, prog_id(filter));
-  EXPECT_EQ(q.prog_id, prog_id(filter));
+  EXPECT_EQ(q.skb_prog_id, loaded_prog_id(filter));
+  EXPECT_EQ(q.prog_id, loaded_prog_id(filter));
   EXPECT_EQ(q.drv_prog_id, 0u);
   // veth reports its XDP features (basic actions at least) where the kernel
   // has them to report (the "netdev" generic netlink family); without, the
@@ -222,7 +138,7 @@ TEST(LinkXdp, NetlinkAttachQueryReplaceDetach) {
     EXPECT_EQ(q.feature_flags, 0u);
   }
 
-  send_from_b(net, rx.port());
+  send_from_b(net, rx.port(), kDatagrams);
   EXPECT_EQ(rx.drain(), 0);
   EXPECT_EQ(counter(obj.get(), kDropped), static_cast<__u64>(kDatagrams));
 
@@ -242,9 +158,9 @@ TEST(LinkXdp, NetlinkAttachQueryReplaceDetach) {
     EXPECT_EQ(bpf_xdp_attach(ifindex, bpf_program__fd(pass), XDP_FLAGS_SKB_MODE, &right), 0) << std::strerror(errno);
     __u32 id = 0;
     ASSERT_EQ(bpf_xdp_query_id(ifindex, XDP_FLAGS_SKB_MODE, &id), 0);
-    EXPECT_EQ(id, prog_id(pass));
+    EXPECT_EQ(id, loaded_prog_id(pass));
   });
-  send_from_b(net, rx.port());
+  send_from_b(net, rx.port(), kDatagrams);
   EXPECT_EQ(rx.drain(), kDatagrams);
   EXPECT_GE(counter(obj.get(), kPassSeen), static_cast<__u64>(kDatagrams));
 
@@ -271,7 +187,7 @@ TEST(LinkXdp, NativeModeOnVeth) {
   });
   bpf_xdp_query_opts q = query(net);
   EXPECT_EQ(q.attach_mode, XDP_ATTACHED_DRV);
-  EXPECT_EQ(q.drv_prog_id, prog_id(filter));
+  EXPECT_EQ(q.drv_prog_id, loaded_prog_id(filter));
   in_netns(net.fd_a(), [&] { EXPECT_EQ(bpf_xdp_detach(net.ifindex_a(), XDP_FLAGS_DRV_MODE, nullptr), 0); });
   EXPECT_EQ(query(net).attach_mode, XDP_ATTACHED_NONE);
 }

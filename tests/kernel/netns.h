@@ -2,14 +2,20 @@
 // (named after the pid), joined by a veth pair with an address on each
 // end, deleted again (with the veth pair) on destruction; and running code
 // inside one of them on a thread of its own, so the test's other threads
-// stay where they were.
+// stay where they were; and UDP traffic from namespace b to a.
 #pragma once
+
+#include <bpfxx/unique_fd.hpp>
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -146,6 +152,55 @@ class NetnsPair {
   int fd_a_ = -1, fd_b_ = -1;
   int ifindex_a_ = 0, ifindex_b_ = 0;
 };
+
+// A nonblocking UDP socket on namespace a's address (NetnsPair::kAddrA),
+// at a port the kernel chose: where the datagrams of send_from_b() land.
+class UdpReceiver {
+ public:
+  explicit UdpReceiver(const NetnsPair& net) {
+    fd_.reset(in_netns(net.fd_a(), [] { return ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0); }));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, NetnsPair::kAddrA, &a.sin_addr);
+    EXPECT_EQ(::bind(fd_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0)
+        << "UDP receiver on " << NetnsPair::kAddrA << ": " << std::strerror(errno);
+    socklen_t len = sizeof a;
+    EXPECT_EQ(::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&a), &len), 0) << std::strerror(errno);
+    port_ = ntohs(a.sin_port);
+  }
+
+  uint16_t port() const { return port_; }
+
+  // How many datagrams arrive until none has for 300 ms.
+  int drain() {
+    int got = 0;
+    char buf[16];
+    pollfd p{fd_.get(), POLLIN, 0};
+    while (::poll(&p, 1, 300) == 1) {
+      while (::recv(fd_.get(), buf, sizeof buf, 0) > 0) ++got;
+    }
+    return got;
+  }
+
+ private:
+  UniqueFd fd_;
+  uint16_t port_ = 0;
+};
+
+// Sends `count` datagrams from namespace b to a's address at port.
+inline void send_from_b(const NetnsPair& net, uint16_t port, int count) {
+  in_netns(net.fd_b(), [&] {
+    UniqueFd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    ::inet_pton(AF_INET, NetnsPair::kAddrA, &to.sin_addr);
+    for (int i = 0; i < count; ++i) {
+      EXPECT_EQ(::sendto(s.get(), "ping", 4, 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 4)
+          << "datagram " << i << " from " << net.ns_b() << ": " << std::strerror(errno);
+    }
+  });
+}
 
 }  // namespace bpfxx::test
 

@@ -57,8 +57,38 @@ T& at(void* base, size_t off) {
   return *reinterpret_cast<T*>(static_cast<char*>(base) + off);
 }
 
-TEST(ObjectArena, ListBuiltByBpfWalkedNativelyAndChangedFromUserSpace) {
-  SKIP_WITHOUT_ARENA();
+// Every test needs arena maps. Messages are captured whole for the load
+// errors; most tests open arena_globals and work on its arena map.
+class ObjectArena : public ::testing::Test {
+ protected:
+  void SetUp() override { SKIP_WITHOUT_ARENA(); }
+
+  // Opens arena_globals (not loaded) into obj_ and finds its arena map.
+  void open_globals() {
+    obj_ = open_prog_object("arena_globals");
+    ASSERT_NE(obj_, nullptr);
+    arena_ = bpf_object__find_map_by_name(obj_.get(), "arena");
+    ASSERT_NE(arena_, nullptr);
+  }
+
+  // Runs read_globals, which copies counter to seen_counter and bumps it:
+  // BPF must read `value` through the arena at base + goff and leave
+  // value + 1 there.
+  void expect_bpf_reads_and_bumps_counter(void* base, size_t goff, const GlobalVar& counter,
+                                          const GlobalVar& seen_counter, int value) {
+    EXPECT_EQ(at<int>(base, goff + counter.offset), value) << "before the program runs";
+    __u32 ret = 1;
+    ASSERT_EQ(run(must_find_program(obj_.get(), "read_globals"), &ret), 0);
+    EXPECT_EQ(read_initial<__u32>(obj_.get(), seen_counter), static_cast<__u32>(value)) << "what BPF read";
+    EXPECT_EQ(at<int>(base, goff + counter.offset), value + 1) << "BPF's write, seen through the mapping";
+  }
+
+  FullPrintCapture cap;
+  ObjectPtr obj_;
+  bpf_map* arena_ = nullptr;
+};
+
+TEST_F(ObjectArena, ListBuiltByBpfWalkedNativelyAndChangedFromUserSpace) {
   const std::vector<uint8_t> elf = prog_bytes("arena_list");
   const GlobalVar head_var = find_global(elf, "head");
   const GlobalVar built_var = find_global(elf, "built");
@@ -66,7 +96,6 @@ TEST(ObjectArena, ListBuiltByBpfWalkedNativelyAndChangedFromUserSpace) {
   ASSERT_EQ(built_var.section, ".addr_space.1");
   const GlobalVar last_sum_var = find_global(elf, "last_sum");
 
-  FullPrintCapture cap;
   ObjectPtr obj = open_prog_object("arena_list");
   ASSERT_NE(obj, nullptr);
   ASSERT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
@@ -117,9 +146,7 @@ TEST(ObjectArena, ListBuiltByBpfWalkedNativelyAndChangedFromUserSpace) {
   EXPECT_FALSE(is_mapped(base, arena_size)) << "arena still mapped after close";
 }
 
-TEST(ObjectArena, ArgArenaGlobalFunctionVerifiesAndWorks) {
-  SKIP_WITHOUT_ARENA();
-  FullPrintCapture cap;
+TEST_F(ObjectArena, ArgArenaGlobalFunctionVerifiesAndWorks) {
   ObjectPtr obj = open_prog_object("arena_list");
   ASSERT_NE(obj, nullptr);
   // The decl tag is in the object's BTF, on list_sum's first argument.
@@ -160,21 +187,17 @@ GlobalsLayout globals_layout() {
           find_global(elf, "seen_sum")};
 }
 
-TEST(ObjectArena, InitializedGlobalKeepsItsValue) {
-  SKIP_WITHOUT_ARENA();
+TEST_F(ObjectArena, InitializedGlobalKeepsItsValue) {
   const GlobalsLayout g = globals_layout();
   ASSERT_EQ(g.counter.section, ".addr_space.1");
-  FullPrintCapture cap;
-  ObjectPtr obj = open_prog_object("arena_globals");
-  ASSERT_NE(obj, nullptr);
-  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
-  ASSERT_NE(arena, nullptr);
+  ASSERT_NO_FATAL_FAILURE(open_globals());
+  bpf_map* arena = arena_;
   size_t size = 0;
   void* before = bpf_map__initial_value(arena, &size);
   ASSERT_NE(before, nullptr);
   EXPECT_EQ(at<int>(before, g.counter.offset), 42);
 
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << cap.text();
   void* base = bpf_map__initial_value(arena, &size);
   ASSERT_NE(base, nullptr);
   EXPECT_NE(base, before) << "after load: the live arena, not the private copy";
@@ -187,36 +210,32 @@ TEST(ObjectArena, InitializedGlobalKeepsItsValue) {
   EXPECT_EQ(bpf_map__set_initial_value(arena, bytes.data(), bytes.size()), -EBUSY);
 
   __u32 ret = 1;
-  ASSERT_EQ(run(must_find_program(obj.get(), "read_globals"), &ret), 0);
+  ASSERT_EQ(run(must_find_program(obj_.get(), "read_globals"), &ret), 0);
   EXPECT_EQ(ret, 0u);
-  EXPECT_EQ(read_initial<__u32>(obj.get(), g.seen_counter), 42u) << "BPF read the C initial value";
-  EXPECT_EQ(read_initial<uint64_t>(obj.get(), g.seen_sum), 24u);
+  EXPECT_EQ(read_initial<__u32>(obj_.get(), g.seen_counter), 42u) << "BPF read the C initial value";
+  EXPECT_EQ(read_initial<uint64_t>(obj_.get(), g.seen_sum), 24u);
   EXPECT_EQ(at<int>(base, goff + g.counter.offset), 43) << "BPF's write, seen through the mapping";
 
   // User space writes, BPF reads.
   at<int>(base, goff + g.counter.offset) = 1000;
-  ASSERT_EQ(run(must_find_program(obj.get(), "read_globals"), &ret), 0);
-  EXPECT_EQ(read_initial<__u32>(obj.get(), g.seen_counter), 1000u);
+  ASSERT_EQ(run(must_find_program(obj_.get(), "read_globals"), &ret), 0);
+  EXPECT_EQ(read_initial<__u32>(obj_.get(), g.seen_counter), 1000u);
 }
 
-TEST(ObjectArena, UserWriteBeforeLoadSeenByBpf) {
-  SKIP_WITHOUT_ARENA();
+TEST_F(ObjectArena, UserWriteBeforeLoadSeenByBpf) {
   const GlobalsLayout g = globals_layout();
-  FullPrintCapture cap;
-  ObjectPtr obj = open_prog_object("arena_globals");
-  ASSERT_NE(obj, nullptr);
-  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
-  ASSERT_NE(arena, nullptr);
+  ASSERT_NO_FATAL_FAILURE(open_globals());
+  bpf_map* arena = arena_;
   size_t size = 0;
   void* before = bpf_map__initial_value(arena, &size);
   ASSERT_NE(before, nullptr);
   at<int>(before, g.counter.offset) = 7777;
   at<uint64_t>(before, g.triple.offset) = 100;
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << cap.text();
   __u32 ret = 1;
-  ASSERT_EQ(run(must_find_program(obj.get(), "read_globals"), &ret), 0);
-  EXPECT_EQ(read_initial<__u32>(obj.get(), g.seen_counter), 7777u);
-  EXPECT_EQ(read_initial<uint64_t>(obj.get(), g.seen_sum), 117u);
+  ASSERT_EQ(run(must_find_program(obj_.get(), "read_globals"), &ret), 0);
+  EXPECT_EQ(read_initial<__u32>(obj_.get(), g.seen_counter), 7777u);
+  EXPECT_EQ(read_initial<uint64_t>(obj_.get(), g.seen_sum), 117u);
 }
 
 // A free, 4 GiB-aligned address for an arena of `len` bytes (map_extra).
@@ -231,66 +250,46 @@ uintptr_t free_arena_address(size_t len) {
   return 0;
 }
 
-TEST(ObjectArena, MapExtraPlacesTheArena) {
-  SKIP_WITHOUT_ARENA();
+TEST_F(ObjectArena, MapExtraPlacesTheArena) {
   const GlobalsLayout g = globals_layout();
-  FullPrintCapture cap;
-  ObjectPtr obj = open_prog_object("arena_globals");
-  ASSERT_NE(obj, nullptr);
-  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
-  ASSERT_NE(arena, nullptr);
+  ASSERT_NO_FATAL_FAILURE(open_globals());
+  bpf_map* arena = arena_;
   ASSERT_EQ(bpf_map__set_max_entries(arena, 8), 0);
   const size_t len = 8 * page();
   const uintptr_t want = free_arena_address(len);
   ASSERT_NE(want, 0u);
   ASSERT_EQ(bpf_map__set_map_extra(arena, want), 0);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << cap.text();
   size_t size = 0;
   void* base = bpf_map__initial_value(arena, &size);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(base), want);
   // 8 pages now: the globals moved to the new last page (where the kernel
   // allows it), and BPF finds them there.
   const size_t goff = globals_offset(arena, 1);
-  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 42);
-  __u32 ret = 1;
-  ASSERT_EQ(run(must_find_program(obj.get(), "read_globals"), &ret), 0);
-  EXPECT_EQ(read_initial<__u32>(obj.get(), g.seen_counter), 42u);
-  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 43);
-  obj.reset();
+  expect_bpf_reads_and_bumps_counter(base, goff, g.counter, g.seen_counter, 42);
+  obj_.reset();
   EXPECT_FALSE(is_mapped(reinterpret_cast<void*>(want), len));
 }
 
 // A 1 GiB arena puts its globals past the 512 MiB that kernels up to 6.18
 // allow as a direct map-value offset: they must still load (globals at
 // offset 0 there) and BPF must find the C initial values.
-TEST(ObjectArena, ArenaPastHalfAGigabyteLoads) {
-  SKIP_WITHOUT_ARENA();
+TEST_F(ObjectArena, ArenaPastHalfAGigabyteLoads) {
   const GlobalsLayout g = globals_layout();
-  FullPrintCapture cap;
-  ObjectPtr obj = open_prog_object("arena_globals");
-  ASSERT_NE(obj, nullptr);
-  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
-  ASSERT_NE(arena, nullptr);
+  ASSERT_NO_FATAL_FAILURE(open_globals());
+  bpf_map* arena = arena_;
   const __u32 pages = static_cast<__u32>((size_t{1} << 30) / page());
   ASSERT_EQ(bpf_map__set_max_entries(arena, pages), 0);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << cap.text();
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << cap.text();
   void* base = bpf_map__initial_value(arena, nullptr);
   ASSERT_NE(base, nullptr);
   const size_t goff = globals_offset(arena, 1);
-  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 42);
-  __u32 ret = 1;
-  ASSERT_EQ(run(must_find_program(obj.get(), "read_globals"), &ret), 0);
-  EXPECT_EQ(read_initial<__u32>(obj.get(), g.seen_counter), 42u);
-  EXPECT_EQ(at<int>(base, goff + g.counter.offset), 43);
+  expect_bpf_reads_and_bumps_counter(base, goff, g.counter, g.seen_counter, 42);
 }
 
-TEST(ObjectArena, FailedLoadLeavesNoMapping) {
-  SKIP_WITHOUT_ARENA();
-  FullPrintCapture cap;
-  ObjectPtr obj = open_prog_object("arena_globals");
-  ASSERT_NE(obj, nullptr);
-  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
-  ASSERT_NE(arena, nullptr);
+TEST_F(ObjectArena, FailedLoadLeavesNoMapping) {
+  ASSERT_NO_FATAL_FAILURE(open_globals());
+  bpf_map* arena = arena_;
   const size_t len = 4 * page();
   const uintptr_t want = free_arena_address(len);
   ASSERT_NE(want, 0u);
@@ -298,9 +297,9 @@ TEST(ObjectArena, FailedLoadLeavesNoMapping) {
   // A program the verifier refuses (r0 never set): the load fails after
   // the arena was created and mapped.
   const bpf_insn bad[] = {{BPF_JMP | BPF_EXIT, 0, 0, 0, 0}};
-  bpf_program* prog = must_find_program(obj.get(), "read_globals");
+  bpf_program* prog = must_find_program(obj_.get(), "read_globals");
   ASSERT_EQ(bpf_program__set_insns(prog, const_cast<bpf_insn*>(bad), 1), 0);
-  EXPECT_LT(bpf_object__load(obj.get()), 0);
+  EXPECT_LT(bpf_object__load(obj_.get()), 0);
   EXPECT_FALSE(is_mapped(reinterpret_cast<void*>(want), len)) << "the failed load left the arena mapped";
   // The private copy of the globals is what remains.
   size_t size = 0;
@@ -309,31 +308,23 @@ TEST(ObjectArena, FailedLoadLeavesNoMapping) {
   EXPECT_NE(reinterpret_cast<uintptr_t>(data), want);
 }
 
-TEST(ObjectArena, ArenaTooSmallAfterSetMaxEntriesFailsCleanly) {
-  SKIP_WITHOUT_ARENA();
-  FullPrintCapture cap;
-  ObjectPtr obj = open_prog_object("arena_globals");
-  ASSERT_NE(obj, nullptr);
-  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
-  ASSERT_NE(arena, nullptr);
+TEST_F(ObjectArena, ArenaTooSmallAfterSetMaxEntriesFailsCleanly) {
+  ASSERT_NO_FATAL_FAILURE(open_globals());
+  bpf_map* arena = arena_;
   ASSERT_EQ(bpf_map__set_max_entries(arena, 0), 0);
   errno = 0;
-  EXPECT_LT(bpf_object__load(obj.get()), 0);
+  EXPECT_LT(bpf_object__load(obj_.get()), 0);
   EXPECT_NE(cap.text().find("map 'arena'"), std::string::npos) << cap.text();
 }
 
 // With BPF_F_SEGV_ON_FAULT user space may not fault arena pages in, so the
 // globals cannot be copied: a clear error instead of a crash, nothing left.
-TEST(ObjectArena, SegvOnFaultWithGlobalsIsRefused) {
-  SKIP_WITHOUT_ARENA();
-  FullPrintCapture cap;
-  ObjectPtr obj = open_prog_object("arena_globals");
-  ASSERT_NE(obj, nullptr);
-  bpf_map* arena = bpf_object__find_map_by_name(obj.get(), "arena");
-  ASSERT_NE(arena, nullptr);
+TEST_F(ObjectArena, SegvOnFaultWithGlobalsIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(open_globals());
+  bpf_map* arena = arena_;
   ASSERT_EQ(bpf_map__set_map_flags(arena, BPF_F_MMAPABLE | BPF_F_SEGV_ON_FAULT), 0);
   errno = 0;
-  EXPECT_EQ(bpf_object__load(obj.get()), -EINVAL);
+  EXPECT_EQ(bpf_object__load(obj_.get()), -EINVAL);
   EXPECT_NE(cap.text().find("map 'arena': has BPF_F_SEGV_ON_FAULT"), std::string::npos) << cap.text();
   EXPECT_LT(bpf_map__fd(arena), 0) << "the map must be closed again";
 }

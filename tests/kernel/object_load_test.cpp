@@ -20,20 +20,27 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// ---------------------------------------------------------------------------
-// Global data: load_globals.bpf.c
-
-class ObjectLoadGlobals : public ::testing::Test {
+// One test program opened (not loaded), with its ELF bytes to find its
+// globals by symbol, independently of the loader.
+class OpenedProgramTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    elf_ = prog_bytes("load_globals");
-    obj_ = open_prog_object("load_globals");
-  }
+  explicit OpenedProgramTest(const char* name) : elf_(prog_bytes(name)), obj_(open_prog_object(name)) {}
+  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
   GlobalVar var(const char* name) { return find_global(elf_, name); }
-  bpf_program* copy_prog() { return must_find_program(obj_.get(), "copy_globals"); }
+  // A global's value in the kernel's map.
+  __u32 global(const char* name) { return read_from_map<__u32>(obj_.get(), var(name)); }
 
   std::vector<uint8_t> elf_;
   ObjectPtr obj_;
+};
+
+// ---------------------------------------------------------------------------
+// Global data: load_globals.bpf.c
+
+class ObjectLoadGlobals : public OpenedProgramTest {
+ protected:
+  ObjectLoadGlobals() : OpenedProgramTest("load_globals") {}
+  bpf_program* copy_prog() { return prog("copy_globals"); }
 };
 
 TEST_F(ObjectLoadGlobals, ValuesSetBeforeLoadReachTheProgramAndItsWritesComeBack) {
@@ -255,95 +262,78 @@ TEST_F(ObjectLoadGlobals, CustomSectionsBecomeTheirOwnMaps) {
 // ---------------------------------------------------------------------------
 // Static initialisation: load_static_init.bpf.c
 
-__u32 map_id(int fd) {
-  bpf_map_info info{};
-  __u32 len = sizeof info;
-  EXPECT_EQ(bpf_map_get_info_by_fd(fd, &info, &len), 0);
-  return info.id;
-}
+class ObjectLoadStaticInit : public OpenedProgramTest {
+ protected:
+  ObjectLoadStaticInit() : OpenedProgramTest("load_static_init") {}
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    ASSERT_TRUE(obj_);
+    BPFXX_ASSERT_OK(bpf_object__load(obj_.get()));
+  }
+  bpf_map* map(const char* name) { return bpf_object__find_map_by_name(obj_.get(), name); }
+  // The id user space reads in slot `key` of a map-in-map or program array.
+  static __u32 slot(const bpf_map* m, __u32 key) {
+    __u32 id = 0;
+    EXPECT_EQ(bpf_map_lookup_elem(bpf_map__fd(m), &key, &id), 0)
+        << "reading " << bpf_map__name(m) << "[" << key << "]: " << std::strerror(errno);
+    return id;
+  }
+  static testing::AssertionResult slot_is_empty(const bpf_map* m, __u32 key) {
+    __u32 id = 0;
+    errno = 0;
+    const int rc = bpf_map_lookup_elem(bpf_map__fd(m), &key, &id);
+    if (rc == -ENOENT && errno == ENOENT) return testing::AssertionSuccess();
+    return testing::AssertionFailure() << bpf_map__name(m) << "[" << key << "]: expected -ENOENT, got " << rc
+                                       << " (errno " << errno << ")";
+  }
+  // One test run of the program; its return value.
+  __u32 run(const char* name) {
+    __u32 retval = 0;
+    EXPECT_EQ(test_run(prog(name), &retval), 0) << "test run of " << name << ": " << std::strerror(errno);
+    return retval;
+  }
+};
 
-__u32 prog_id(int fd) {
-  bpf_prog_info info{};
-  __u32 len = sizeof info;
-  EXPECT_EQ(bpf_prog_get_info_by_fd(fd, &info, &len), 0);
-  return info.id;
-}
-
-TEST(ObjectLoadStaticInit, MapInMapSlotsHoldTheInnerMaps) {
-  BPFXX_REQUIRE_ROOT();
-  const std::vector<uint8_t> elf = prog_bytes("load_static_init");
-  ObjectPtr obj = open_prog_object("load_static_init");
-  ASSERT_TRUE(obj);
-  BPFXX_ASSERT_OK(bpf_object__load(obj.get()));
-
-  bpf_map* first = bpf_object__find_map_by_name(obj.get(), "inner_first");
-  bpf_map* third = bpf_object__find_map_by_name(obj.get(), "inner_third");
-  bpf_map* outer = bpf_object__find_map_by_name(obj.get(), "outer");
+TEST_F(ObjectLoadStaticInit, MapInMapSlotsHoldTheInnerMaps) {
+  bpf_map* first = map("inner_first");
+  bpf_map* third = map("inner_third");
+  bpf_map* outer = map("outer");
   ASSERT_TRUE(first && third && outer);
   const __u32 zero = 0, v1 = 0x1234, v3 = 0x5678;
   BPFXX_ASSERT_OK(bpf_map__update_elem(first, &zero, sizeof zero, &v1, sizeof v1, BPF_ANY));
   BPFXX_ASSERT_OK(bpf_map__update_elem(third, &zero, sizeof zero, &v3, sizeof v3, BPF_ANY));
 
   // User space sees the inner maps' ids in the outer slots.
-  __u32 id = 0;
-  __u32 key = 0;
-  BPFXX_ASSERT_OK(bpf_map_lookup_elem(bpf_map__fd(outer), &key, &id));
-  EXPECT_EQ(id, map_id(bpf_map__fd(first))) << "outer[0] holds inner_first";
-  key = 2;
-  BPFXX_ASSERT_OK(bpf_map_lookup_elem(bpf_map__fd(outer), &key, &id));
-  EXPECT_EQ(id, map_id(bpf_map__fd(third))) << "outer[2] holds inner_third";
-  key = 1;
-  BPFXX_EXPECT_ERR(bpf_map_lookup_elem(bpf_map__fd(outer), &key, &id), ENOENT);
+  EXPECT_EQ(slot(outer, 0), map_id_of_fd(bpf_map__fd(first))) << "outer[0] holds inner_first";
+  EXPECT_EQ(slot(outer, 2), map_id_of_fd(bpf_map__fd(third))) << "outer[2] holds inner_third";
+  EXPECT_TRUE(slot_is_empty(outer, 1));
 
   // The program finds the inner maps' values through the outer map.
-  __u32 retval = 0;
-  BPFXX_ASSERT_OK(test_run(must_find_program(obj.get(), "read_through_outer"), &retval));
-  EXPECT_EQ(retval, static_cast<__u32>(XDP_PASS)) << "XDP_ABORTED means a lookup came back empty";
-  EXPECT_EQ(read_from_map<__u32>(obj.get(), find_global(elf, "seen_first")), v1);
-  EXPECT_EQ(read_from_map<__u32>(obj.get(), find_global(elf, "seen_third")), v3);
-  EXPECT_EQ(read_from_map<__u32>(obj.get(), find_global(elf, "slot1_empty")), 1u)
-      << "outer[1] was not initialised and must stay empty";
+  EXPECT_EQ(run("read_through_outer"), static_cast<__u32>(XDP_PASS)) << "XDP_ABORTED means a lookup came back empty";
+  EXPECT_EQ(global("seen_first"), v1);
+  EXPECT_EQ(global("seen_third"), v3);
+  EXPECT_EQ(global("slot1_empty"), 1u) << "outer[1] was not initialised and must stay empty";
 }
 
-TEST(ObjectLoadStaticInit, ProgramArraySlotMakesTheTailCallTaken) {
-  BPFXX_REQUIRE_ROOT();
-  const std::vector<uint8_t> elf = prog_bytes("load_static_init");
-  ObjectPtr obj = open_prog_object("load_static_init");
-  ASSERT_TRUE(obj);
-  BPFXX_ASSERT_OK(bpf_object__load(obj.get()));
-
-  bpf_map* jumps = bpf_object__find_map_by_name(obj.get(), "jumps");
-  bpf_program* target = must_find_program(obj.get(), "jump_target");
+TEST_F(ObjectLoadStaticInit, ProgramArraySlotMakesTheTailCallTaken) {
+  bpf_map* jumps = map("jumps");
+  bpf_program* target = prog("jump_target");
   ASSERT_TRUE(jumps && target);
-  __u32 key = 1, id = 0;
-  BPFXX_ASSERT_OK(bpf_map_lookup_elem(bpf_map__fd(jumps), &key, &id));
-  EXPECT_EQ(id, prog_id(bpf_program__fd(target))) << "jumps[1] holds jump_target";
-  key = 0;
-  BPFXX_EXPECT_ERR(bpf_map_lookup_elem(bpf_map__fd(jumps), &key, &id), ENOENT);
+  EXPECT_EQ(slot(jumps, 1), prog_id_of_fd(bpf_program__fd(target))) << "jumps[1] holds jump_target";
+  EXPECT_TRUE(slot_is_empty(jumps, 0));
 
-  __u32 retval = 0;
-  BPFXX_ASSERT_OK(test_run(must_find_program(obj.get(), "jump_entry"), &retval));
-  EXPECT_EQ(retval, static_cast<__u32>(XDP_TX)) << "jump_target's return value, not the entry's";
-  EXPECT_EQ(read_from_map<__u32>(obj.get(), find_global(elf, "target_ran")), 0xCAFEu)
-      << "the tail-called program ran";
-  EXPECT_EQ(read_from_map<__u32>(obj.get(), find_global(elf, "fell_through")), 0u)
+  EXPECT_EQ(run("jump_entry"), static_cast<__u32>(XDP_TX)) << "jump_target's return value, not the entry's";
+  EXPECT_EQ(global("target_ran"), 0xCAFEu) << "the tail-called program ran";
+  EXPECT_EQ(global("fell_through"), 0u)
       << "the tail call was taken, so the entry did not continue";
 }
 
 // ---------------------------------------------------------------------------
 // Subprograms: load_subprogs.bpf.c
 
-class ObjectLoadSubprograms : public ::testing::Test {
+class ObjectLoadSubprograms : public OpenedProgramTest {
  protected:
-  void SetUp() override {
-    elf_ = prog_bytes("load_subprogs");
-    obj_ = open_prog_object("load_subprogs");
-  }
-  bpf_program* prog(const char* name) { return must_find_program(obj_.get(), name); }
-  __u32 global(const char* name) { return read_from_map<__u32>(obj_.get(), find_global(elf_, name)); }
-
-  std::vector<uint8_t> elf_;
-  ObjectPtr obj_;
+  ObjectLoadSubprograms() : OpenedProgramTest("load_subprogs") {}
 };
 
 TEST_F(ObjectLoadSubprograms, StaticAndGlobalSubprogramsRun) {
@@ -582,48 +572,46 @@ TEST_F(ObjectLoadSubprograms, FuncAndLineInfoDescribeTheFinalLayout) {
 // ---------------------------------------------------------------------------
 // Unknown sections: load_unknown.bpf.c
 
-TEST(ObjectLoadUnknownSection, LoadFailsNamingTheSection) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_prog_object("load_unknown");
-  ASSERT_TRUE(obj) << "an unknown section is not an open error";
+class ObjectLoadUnknownSection : public OpenedProgramTest {
+ protected:
+  ObjectLoadUnknownSection() : OpenedProgramTest("load_unknown") {}
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    ASSERT_TRUE(obj_) << "an unknown section is not an open error";
+  }
+};
+
+TEST_F(ObjectLoadUnknownSection, LoadFailsNamingTheSection) {
   FullPrintCapture capture;
-  const int err = bpf_object__load(obj.get());
+  const int err = bpf_object__load(obj_.get());
   EXPECT_LT(err, 0) << "expected the load to fail";
   EXPECT_THAT(capture.text(), HasSubstr("no_such_program_type_here"))
       << "expected the message to name the section";
   EXPECT_THAT(capture.text(), HasSubstr("odd_one")) << "and the program";
-  EXPECT_LT(bpf_program__fd(must_find_program(obj.get(), "known")), 0)
+  EXPECT_LT(bpf_program__fd(prog("known")), 0)
       << "a failed load releases the other programs";
 }
 
-TEST(ObjectLoadUnknownSection, LoadsOnceTheTypeIsSet) {
-  BPFXX_REQUIRE_ROOT();
-  const std::vector<uint8_t> elf = prog_bytes("load_unknown");
-  ObjectPtr obj = open_prog_object("load_unknown");
-  ASSERT_TRUE(obj);
-  bpf_program* odd = must_find_program(obj.get(), "odd_one");
+TEST_F(ObjectLoadUnknownSection, LoadsOnceTheTypeIsSet) {
+  bpf_program* odd = prog("odd_one");
   ASSERT_NE(odd, nullptr);
   BPFXX_ASSERT_OK(bpf_program__set_type(odd, BPF_PROG_TYPE_XDP));
-  BPFXX_ASSERT_OK(bpf_object__load(obj.get()));
+  BPFXX_ASSERT_OK(bpf_object__load(obj_.get()));
   __u32 retval = 0;
   BPFXX_ASSERT_OK(test_run(odd, &retval));
   EXPECT_EQ(retval, static_cast<__u32>(XDP_TX));
-  EXPECT_EQ(read_from_map<__u32>(obj.get(), find_global(elf, "odd_ran")), 0x0DDu);
+  EXPECT_EQ(global("odd_ran"), 0x0DDu);
 }
 
-TEST(ObjectLoadUnknownSection, LoadsWithItsAutoloadOff) {
-  BPFXX_REQUIRE_ROOT();
-  const std::vector<uint8_t> elf = prog_bytes("load_unknown");
-  ObjectPtr obj = open_prog_object("load_unknown");
-  ASSERT_TRUE(obj);
-  bpf_program* odd = must_find_program(obj.get(), "odd_one");
+TEST_F(ObjectLoadUnknownSection, LoadsWithItsAutoloadOff) {
+  bpf_program* odd = prog("odd_one");
   ASSERT_NE(odd, nullptr);
   BPFXX_ASSERT_OK(bpf_program__set_autoload(odd, false));
-  BPFXX_ASSERT_OK(bpf_object__load(obj.get()));
+  BPFXX_ASSERT_OK(bpf_object__load(obj_.get()));
   EXPECT_LT(bpf_program__fd(odd), 0);
   __u32 retval = 0;
-  BPFXX_ASSERT_OK(test_run(must_find_program(obj.get(), "known"), &retval));
-  EXPECT_EQ(read_from_map<__u32>(obj.get(), find_global(elf, "known_ran")), 1u);
+  BPFXX_ASSERT_OK(test_run(prog("known"), &retval));
+  EXPECT_EQ(global("known_ran"), 1u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 //
 // The programs' autoload is turned off: what is checked is the maps.
 #include "bpffs.h"
+#include "fault_injection_support.h"
 #include "object_support.h"
 
 #include "sys/kernel.h"
@@ -15,7 +16,6 @@
 
 #include <gtest/gtest.h>
 
-#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,19 +27,8 @@
 #include <string>
 #include <vector>
 
-using bpfxx::test::ObjectPtr;
-using bpfxx::test::open_prog_object;
-
+namespace bpfxx::test {
 namespace {
-
-ObjectPtr open_map_load(const bpf_object_open_opts* opts = nullptr) {
-  ObjectPtr obj = open_prog_object("map_load", opts);
-  if (obj) {
-    bpf_program* p;
-    bpf_object__for_each_program(p, obj.get()) bpf_program__set_autoload(p, false);
-  }
-  return obj;
-}
 
 bpf_map* map_named(bpf_object* obj, const char* name) {
   bpf_map* m = bpf_object__find_map_by_name(obj, name);
@@ -68,14 +57,49 @@ std::string mapping_perms(const void* addr) {
   return {};
 }
 
-TEST(ObjectMapLoad, SettersBeforeLoadTakeEffect) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* h = map_named(obj.get(), "setters_hash");
-  bpf_map* retyped = map_named(obj.get(), "retyped");
-  bpf_map* bloom = map_named(obj.get(), "bloom");
-  bpf_map* skipped = map_named(obj.get(), "skipped");
+// map_load.bpf.o opened with its programs off: the maps are what is checked.
+// The object is closed at the end of the test unless the test closes it
+// sooner to see what stays behind.
+class ObjectMapLoad : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    obj_ = open_maps_only("map_load");
+    ASSERT_NE(obj_, nullptr);
+  }
+  bpf_map* map(const char* name) { return map_named(obj_.get(), name); }
+
+  ObjectPtr obj_;
+};
+
+// The id of the map in slot `key` of the map-in-map `outer`, as user space
+// reads it; 0, with a failure recorded, when the slot cannot be read.
+__u32 slot_id(const bpf_map* outer, __u32 key) {
+  __u32 id = 0;
+  EXPECT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0)
+      << "reading " << bpf_map__name(outer) << "[" << key << "]";
+  return id;
+}
+
+// A new map shaped like the object's setters_hash (4-byte keys, 8-byte
+// values), or like its inner maps (4 slots of 4 bytes). The fd is the
+// caller's to close.
+int new_hash_map(const char* name, __u32 max_entries = 16) {
+  const int fd = bpf_map_create(BPF_MAP_TYPE_HASH, name, 4, 8, max_entries, nullptr);
+  EXPECT_GE(fd, 0) << "creating map " << name << ": " << std::strerror(errno);
+  return fd;
+}
+int new_inner_map(const char* name) {
+  const int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, 4, 4, 4, nullptr);
+  EXPECT_GE(fd, 0) << "creating map " << name << ": " << std::strerror(errno);
+  return fd;
+}
+
+TEST_F(ObjectMapLoad, SettersBeforeLoadTakeEffect) {
+  bpf_map* h = map("setters_hash");
+  bpf_map* retyped = map("retyped");
+  bpf_map* bloom = map("bloom");
+  bpf_map* skipped = map("skipped");
   ASSERT_TRUE(h && retyped && bloom && skipped);
   ASSERT_EQ(bpf_map__set_max_entries(h, 64), 0);
   ASSERT_EQ(bpf_map__set_map_flags(h, BPF_F_NO_PREALLOC | BPF_F_NUMA_NODE), 0);
@@ -86,7 +110,7 @@ TEST(ObjectMapLoad, SettersBeforeLoadTakeEffect) {
   ASSERT_EQ(bpf_map__set_map_extra(bloom, 5), 0);
   ASSERT_EQ(bpf_map__set_autocreate(skipped, false), 0);
 
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
 
   bpf_map_info hi = info_of(h);
   EXPECT_EQ(hi.type, static_cast<__u32>(BPF_MAP_TYPE_HASH));
@@ -101,7 +125,7 @@ TEST(ObjectMapLoad, SettersBeforeLoadTakeEffect) {
 
   // With the object's BTF in the kernel, a map keeps its BTF types; the one
   // whose value no longer matches its BTF type was created without them.
-  if (bpf_object__btf_fd(obj.get()) >= 0) {
+  if (bpf_object__btf_fd(obj_.get()) >= 0) {
     EXPECT_NE(info_of(retyped).btf_value_type_id, 0u);
     EXPECT_EQ(hi.btf_value_type_id, 0u);
     EXPECT_EQ(bpf_map__btf_value_type_id(h), 0u);
@@ -112,20 +136,17 @@ TEST(ObjectMapLoad, SettersBeforeLoadTakeEffect) {
   EXPECT_EQ(bpf_map__set_autocreate(skipped, true), -EBUSY);
 }
 
-TEST(ObjectMapLoad, ReusedFdIsKeptAndInnerMapFdIsUsed) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* h = map_named(obj.get(), "setters_hash");
-  bpf_map* outer = map_named(obj.get(), "outer");
+TEST_F(ObjectMapLoad, ReusedFdIsKeptAndInnerMapFdIsUsed) {
+  bpf_map* h = map("setters_hash");
+  bpf_map* outer = map("outer");
   ASSERT_TRUE(h && outer);
-  const int mine = bpf_map_create(BPF_MAP_TYPE_HASH, "mine", 4, 8, 16, nullptr);
+  const int mine = new_hash_map("mine");
   ASSERT_GE(mine, 0);
-  const int templ = bpf_map_create(BPF_MAP_TYPE_ARRAY, "templ", 4, 4, 4, nullptr);
+  const int templ = new_inner_map("templ");
   ASSERT_GE(templ, 0);
   ASSERT_EQ(bpf_map__reuse_fd(h, mine), 0);
   ASSERT_EQ(bpf_map__set_inner_map_fd(outer, templ), 0);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
   bpf_map_info theirs{};
   __u32 len = sizeof theirs;
   ASSERT_EQ(bpf_map_get_info_by_fd(mine, &theirs, &len), 0);
@@ -133,64 +154,49 @@ TEST(ObjectMapLoad, ReusedFdIsKeptAndInnerMapFdIsUsed) {
   EXPECT_NE(bpf_map__fd(h), mine) << "through its own duplicate";
   EXPECT_STREQ(bpf_map__name(h), "mine");
   // The outer map was made from the given template and its slots filled.
-  __u32 key = 0, id = 0;
-  ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
-  EXPECT_EQ(id, info_of(map_named(obj.get(), "inner_one")).id);
-  obj.reset();
+  EXPECT_EQ(slot_id(outer, 0), info_of(map("inner_one")).id);
+  obj_.reset();
   // The caller's fds stay theirs.
   EXPECT_EQ(bpf_map_get_info_by_fd(mine, &theirs, &len), 0);
   close(mine);
   close(templ);
 }
 
-TEST(ObjectMapLoad, SizesTheLoaderCompletes) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* rb = map_named(obj.get(), "rb");
-  bpf_map* events = map_named(obj.get(), "events");
+TEST_F(ObjectMapLoad, SizesTheLoaderCompletes) {
+  bpf_map* rb = map("rb");
+  bpf_map* events = map("events");
   ASSERT_TRUE(rb && events);
   // A ring buffer size that is no power-of-two number of pages is rounded up.
   ASSERT_EQ(bpf_map__set_max_entries(rb, 3 * 4096 + 1), 0);
   const __u32 page = static_cast<__u32>(sysconf(_SC_PAGESIZE));
   EXPECT_EQ(bpf_map__max_entries(rb), 4 * page);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
   EXPECT_EQ(info_of(rb).max_entries, 4 * page);
   // A perf event array of 0 entries gets one per possible CPU.
   EXPECT_EQ(info_of(events).max_entries, static_cast<__u32>(libbpf_num_possible_cpus()));
   EXPECT_EQ(bpf_map__max_entries(events), static_cast<__u32>(libbpf_num_possible_cpus()));
 }
 
-TEST(ObjectMapLoad, MapInMapSlotsHoldTheirInnerMaps) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
-  bpf_map* outer = map_named(obj.get(), "outer");
-  bpf_map* one = map_named(obj.get(), "inner_one");
-  bpf_map* two = map_named(obj.get(), "inner_two");
+TEST_F(ObjectMapLoad, MapInMapSlotsHoldTheirInnerMaps) {
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  bpf_map* outer = map("outer");
+  bpf_map* one = map("inner_one");
+  bpf_map* two = map("inner_two");
   ASSERT_TRUE(outer && one && two);
   // From user space a map-in-map slot reads as the inner map's id.
+  EXPECT_EQ(slot_id(outer, 0), info_of(one).id);
+  EXPECT_EQ(slot_id(outer, 3), info_of(two).id);
+  const __u32 key = 1;
   __u32 id = 0;
-  __u32 key = 0;
-  ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
-  EXPECT_EQ(id, info_of(one).id);
-  key = 3;
-  ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
-  EXPECT_EQ(id, info_of(two).id);
-  key = 1;
   EXPECT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), -ENOENT);
   // The template made for creation is gone again: only our maps remain.
   EXPECT_NE(bpf_map__inner_map(outer), nullptr);
   EXPECT_EQ(bpf_map__fd(bpf_map__inner_map(outer)), -1);
 }
 
-TEST(ObjectMapLoad, DataLivesAtTheInitialValueAddress) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* data = map_named(obj.get(), ".data");
-  bpf_map* bss = map_named(obj.get(), ".bss");
+TEST_F(ObjectMapLoad, DataLivesAtTheInitialValueAddress) {
+  bpf_map* data = map(".data");
+  bpf_map* bss = map(".bss");
   ASSERT_TRUE(data && bss);
   size_t size = 0;
   auto* before = static_cast<uint64_t*>(bpf_map__initial_value(data, &size));
@@ -202,7 +208,7 @@ TEST(ObjectMapLoad, DataLivesAtTheInitialValueAddress) {
   ASSERT_NE(bss_before, nullptr);
   *bss_before = 55;
 
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
   EXPECT_EQ(bpf_map__initial_value(data, nullptr), before) << "the address must not change";
   EXPECT_TRUE(bpf_map__map_flags(data) & BPF_F_MMAPABLE);
   EXPECT_EQ(mapping_perms(before), "rw-s") << "expected the map's shared memory";
@@ -226,18 +232,15 @@ TEST(ObjectMapLoad, DataLivesAtTheInitialValueAddress) {
   EXPECT_EQ(bpf_map__set_initial_value(data, &v, sizeof v), -EBUSY);
 }
 
-TEST(ObjectMapLoad, RodataIsFrozenAndMappedReadOnly) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* ro = map_named(obj.get(), ".rodata");
+TEST_F(ObjectMapLoad, RodataIsFrozenAndMappedReadOnly) {
+  bpf_map* ro = map(".rodata");
   ASSERT_NE(ro, nullptr);
   const uint32_t want = 99;
   ASSERT_EQ(bpf_map__set_initial_value(ro, &want, sizeof want), 0);
   const void* before = bpf_map__initial_value(ro, nullptr);
   ASSERT_NE(before, nullptr);
 
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
   EXPECT_EQ(bpf_map__initial_value(ro, nullptr), before);
   EXPECT_EQ(*static_cast<const uint32_t*>(before), 99u);
   EXPECT_EQ(mapping_perms(before), "r--s") << "a frozen map is mapped read-only";
@@ -250,17 +253,14 @@ TEST(ObjectMapLoad, RodataIsFrozenAndMappedReadOnly) {
   EXPECT_TRUE(info_of(ro).map_flags & BPF_F_RDONLY_PROG);
 }
 
-TEST(ObjectMapLoad, DataWithoutMmapIsCopiedIn) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* data = map_named(obj.get(), ".data");
+TEST_F(ObjectMapLoad, DataWithoutMmapIsCopiedIn) {
+  bpf_map* data = map(".data");
   ASSERT_NE(data, nullptr);
   ASSERT_EQ(bpf_map__set_map_flags(data, bpf_map__map_flags(data) & ~BPF_F_MMAPABLE), 0);
   auto* p = static_cast<uint64_t*>(bpf_map__initial_value(data, nullptr));
   ASSERT_NE(p, nullptr);
   *p = 4242;
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
   // The pointer stays the object's private copy.
   EXPECT_EQ(bpf_map__initial_value(data, nullptr), p);
   EXPECT_EQ(mapping_perms(p), "rw-p");
@@ -270,21 +270,18 @@ TEST(ObjectMapLoad, DataWithoutMmapIsCopiedIn) {
   EXPECT_EQ(v, 4242u);
 }
 
-TEST(ObjectMapLoad, TypedOperationsCheckSizes) {
-  BPFXX_REQUIRE_ROOT();
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* h = map_named(obj.get(), "setters_hash");
-  bpf_map* percpu = map_named(obj.get(), "percpu");
-  bpf_map* queue = map_named(obj.get(), "queue");
+TEST_F(ObjectMapLoad, TypedOperationsCheckSizes) {
+  bpf_map* h = map("setters_hash");
+  bpf_map* percpu = map("percpu");
+  bpf_map* queue = map("queue");
   ASSERT_TRUE(h && percpu && queue);
   __u32 key = 1;
   uint64_t value = 10;
   EXPECT_EQ(bpf_map__update_elem(h, &key, sizeof key, &value, sizeof value, 0), -ENOENT) << "before load";
 
-  ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
   {
-    bpfxx::test::CapturePrint cap;
+    CapturePrint cap;
     EXPECT_EQ(bpf_map__update_elem(h, &key, 8, &value, sizeof value, 0), -EINVAL);
     EXPECT_NE(cap.text().find("map 'setters_hash': key of 8 bytes given, its key size is 4"), std::string::npos)
         << cap.text();
@@ -325,14 +322,11 @@ TEST(ObjectMapLoad, TypedOperationsCheckSizes) {
   EXPECT_EQ(bpf_map__lookup_and_delete_elem(queue, nullptr, 0, &popped, sizeof popped, 0), -ENOENT);
 }
 
-TEST(ObjectMapLoad, FailedLoadReleasesPinsFdsAndMemory) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, FailedLoadReleasesPinsFdsAndMemory) {
   BPFXX_TEMP_BPFFS(fs);
-  ObjectPtr obj = open_map_load();
-  ASSERT_NE(obj, nullptr);
-  bpf_map* h = map_named(obj.get(), "setters_hash");
-  bpf_map* retyped = map_named(obj.get(), "retyped");
-  bpf_map* data = map_named(obj.get(), ".data");
+  bpf_map* h = map("setters_hash");
+  bpf_map* retyped = map("retyped");
+  bpf_map* data = map(".data");
   ASSERT_TRUE(h && retyped && data);
   const std::string pin = fs.path("setters_hash");
   ASSERT_EQ(bpf_map__set_pin_path(h, pin.c_str()), 0);
@@ -343,8 +337,8 @@ TEST(ObjectMapLoad, FailedLoadReleasesPinsFdsAndMemory) {
   ASSERT_NE(p, nullptr);
   *p = 777;
   {
-    bpfxx::test::CapturePrint cap;
-    EXPECT_LT(bpf_object__load(obj.get()), 0);
+    CapturePrint cap;
+    EXPECT_LT(bpf_object__load(obj_.get()), 0);
     EXPECT_NE(cap.text().find("map 'retyped'"), std::string::npos) << cap.text();
   }
   struct stat st{};
@@ -357,17 +351,10 @@ TEST(ObjectMapLoad, FailedLoadReleasesPinsFdsAndMemory) {
   EXPECT_EQ(*p, 777u);
   EXPECT_EQ(mapping_perms(p), "rw-p");
   *p = 778;
-  EXPECT_EQ(bpf_object__load(obj.get()), -EINVAL) << "a failed load is final";
+  EXPECT_EQ(bpf_object__load(obj_.get()), -EINVAL) << "a failed load is final";
 }
 
 // ---- reused fds, pins and static slots -------------------------------------
-
-__u32 id_of_fd(int fd) {
-  bpf_map_info info{};
-  __u32 len = sizeof info;
-  EXPECT_EQ(bpf_map_get_info_by_fd(fd, &info, &len), 0);
-  return info.id;
-}
 
 bool path_exists(const std::string& path) {
   struct stat st{};
@@ -394,70 +381,79 @@ class HidePinOnce : public bpfxx::sys::Kernel {
   std::string path_;
 };
 
-class ScopedKernel {
- public:
-  explicit ScopedKernel(bpfxx::sys::Kernel* k) { bpfxx::sys::set_kernel(k); }
-  ~ScopedKernel() { bpfxx::sys::set_kernel(nullptr); }
-  ScopedKernel(const ScopedKernel&) = delete;
-  ScopedKernel& operator=(const ScopedKernel&) = delete;
-};
+// The object's setters_hash, set to pin at pin_path and to reuse fd; null,
+// with the failure recorded, when a setter refuses.
+bpf_map* setters_hash_pinned_reusing(bpf_map* h, const std::string& pin_path, int fd) {
+  if (h == nullptr) return nullptr;
+  const int pin_err = bpf_map__set_pin_path(h, pin_path.c_str());
+  const int reuse_err = bpf_map__reuse_fd(h, fd);
+  EXPECT_EQ(pin_err, 0) << "bpf_map__set_pin_path(" << pin_path << ")";
+  EXPECT_EQ(reuse_err, 0) << "bpf_map__reuse_fd(" << fd << ")";
+  return pin_err == 0 && reuse_err == 0 ? h : nullptr;
+}
+
+// Loads obj while the loader's first look at path finds nothing (a pin made
+// just after it looked: the race of two loaders). What was printed goes to
+// *printed.
+testing::AssertionResult load_racing_a_pin_at(bpf_object* obj, const std::string& path, std::string* printed) {
+  HidePinOnce race(path);
+  int err;
+  {
+    ScopedKernel scope(&race);
+    CapturePrint cap;
+    err = bpf_object__load(obj);
+    *printed = cap.text();
+  }
+  if (err != 0) return testing::AssertionFailure() << "the load failed: " << std::strerror(-err) << "\n" << *printed;
+  if (race.hidden != 1)
+    return testing::AssertionFailure() << "the pin at " << path << " was hidden " << race.hidden << " times, not once";
+  return testing::AssertionSuccess();
+}
 
 // A map given by bpf_map__reuse_fd() that is also the map pinned at its pin
 // path: the load reuses the pin (libbpf 1.8) instead of failing to pin it
 // again with EEXIST.
-TEST(ObjectMapLoad, ReusedFdThatIsPinnedAtItsPathLoads) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, ReusedFdThatIsPinnedAtItsPathLoads) {
   BPFXX_TEMP_BPFFS(fs);
   const std::string path = fs.path("setters_hash");
-  const int mine = bpf_map_create(BPF_MAP_TYPE_HASH, "pinned_before", 4, 8, 16, nullptr);
+  const int mine = new_hash_map("pinned_before");
   ASSERT_GE(mine, 0);
   ASSERT_EQ(bpf_obj_pin(mine, path.c_str()), 0);
-  {
-    ObjectPtr obj = open_map_load();
-    ASSERT_NE(obj, nullptr);
-    bpf_map* h = map_named(obj.get(), "setters_hash");
-    ASSERT_NE(h, nullptr);
-    ASSERT_EQ(bpf_map__set_pin_path(h, path.c_str()), 0);
-    ASSERT_EQ(bpf_map__reuse_fd(h, mine), 0);
-    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
-    EXPECT_TRUE(bpf_map__is_pinned(h));
-    EXPECT_EQ(info_of(h).id, id_of_fd(mine));
-  }
+  bpf_map* h = setters_hash_pinned_reusing(map("setters_hash"), path, mine);
+  ASSERT_NE(h, nullptr);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  EXPECT_TRUE(bpf_map__is_pinned(h));
+  EXPECT_EQ(info_of(h).id, map_id_of_fd(mine));
+  obj_.reset();
   EXPECT_TRUE(path_exists(path)) << "the pin was there before the load and stays";
   close(mine);
 }
 
 // With both a reused fd and a map pinned at the pin path, the pinned map
 // wins once it passes the compatibility check (libbpf 1.8).
-TEST(ObjectMapLoad, PinnedMapReplacesAReusedFd) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, PinnedMapReplacesAReusedFd) {
   BPFXX_TEMP_BPFFS(fs);
   const std::string path = fs.path("setters_hash");
-  const int pinned = bpf_map_create(BPF_MAP_TYPE_HASH, "pinned", 4, 8, 16, nullptr);
-  const int given = bpf_map_create(BPF_MAP_TYPE_HASH, "given", 4, 8, 16, nullptr);
+  const int pinned = new_hash_map("pinned");
+  const int given = new_hash_map("given");
   ASSERT_GE(pinned, 0);
   ASSERT_GE(given, 0);
   ASSERT_EQ(bpf_obj_pin(pinned, path.c_str()), 0);
-  {
-    ObjectPtr obj = open_map_load();
-    ASSERT_NE(obj, nullptr);
-    bpf_map* h = map_named(obj.get(), "setters_hash");
-    ASSERT_NE(h, nullptr);
-    ASSERT_EQ(bpf_map__set_pin_path(h, path.c_str()), 0);
-    ASSERT_EQ(bpf_map__reuse_fd(h, given), 0);
-    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
-    EXPECT_TRUE(bpf_map__is_pinned(h));
-    EXPECT_EQ(info_of(h).id, id_of_fd(pinned)) << "the pinned map replaces the given one";
-    EXPECT_STREQ(bpf_map__name(h), "pinned");
-    // The program sees it too: a value written through the object is in
-    // the pinned map.
-    const __u32 key = 3;
-    const __u64 value = 33;
-    ASSERT_EQ(bpf_map__update_elem(h, &key, sizeof key, &value, sizeof value, 0), 0);
-    __u64 seen = 0;
-    ASSERT_EQ(bpf_map_lookup_elem(pinned, &key, &seen), 0);
-    EXPECT_EQ(seen, 33u);
-  }
+  bpf_map* h = setters_hash_pinned_reusing(map("setters_hash"), path, given);
+  ASSERT_NE(h, nullptr);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  EXPECT_TRUE(bpf_map__is_pinned(h));
+  EXPECT_EQ(info_of(h).id, map_id_of_fd(pinned)) << "the pinned map replaces the given one";
+  EXPECT_STREQ(bpf_map__name(h), "pinned");
+  // The program sees it too: a value written through the object is in
+  // the pinned map.
+  const __u32 key = 3;
+  const __u64 value = 33;
+  ASSERT_EQ(bpf_map__update_elem(h, &key, sizeof key, &value, sizeof value, 0), 0);
+  __u64 seen = 0;
+  ASSERT_EQ(bpf_map_lookup_elem(pinned, &key, &seen), 0);
+  EXPECT_EQ(seen, 33u);
+  obj_.reset();
   EXPECT_TRUE(path_exists(path));
   close(pinned);
   close(given);
@@ -465,28 +461,24 @@ TEST(ObjectMapLoad, PinnedMapReplacesAReusedFd) {
 
 // bpf_map__reuse_fd() may be called again until the object is prepared; the
 // last fd given is the one used.
-TEST(ObjectMapLoad, ReuseFdAgainBeforeLoad) {
-  BPFXX_REQUIRE_ROOT();
-  const int first = bpf_map_create(BPF_MAP_TYPE_HASH, "first_fd", 4, 8, 16, nullptr);
-  const int second = bpf_map_create(BPF_MAP_TYPE_HASH, "second_fd", 4, 8, 32, nullptr);
+TEST_F(ObjectMapLoad, ReuseFdAgainBeforeLoad) {
+  const int first = new_hash_map("first_fd");
+  const int second = new_hash_map("second_fd", 32);
   ASSERT_GE(first, 0);
   ASSERT_GE(second, 0);
-  {
-    ObjectPtr obj = open_map_load();
-    ASSERT_NE(obj, nullptr);
-    bpf_map* h = map_named(obj.get(), "setters_hash");
-    ASSERT_NE(h, nullptr);
-    ASSERT_EQ(bpf_map__reuse_fd(h, first), 0);
-    ASSERT_EQ(bpf_map__reuse_fd(h, second), 0);
-    EXPECT_STREQ(bpf_map__name(h), "second_fd");
-    EXPECT_EQ(bpf_map__max_entries(h), 32u);
-    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
-    EXPECT_EQ(info_of(h).id, id_of_fd(second));
-    EXPECT_EQ(bpf_map__reuse_fd(h, first), -EBUSY) << "not once loaded";
-    EXPECT_EQ(info_of(h).id, id_of_fd(second));
-  }
+  bpf_map* h = map("setters_hash");
+  ASSERT_NE(h, nullptr);
+  ASSERT_EQ(bpf_map__reuse_fd(h, first), 0);
+  ASSERT_EQ(bpf_map__reuse_fd(h, second), 0);
+  EXPECT_STREQ(bpf_map__name(h), "second_fd");
+  EXPECT_EQ(bpf_map__max_entries(h), 32u);
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  EXPECT_EQ(info_of(h).id, map_id_of_fd(second));
+  EXPECT_EQ(bpf_map__reuse_fd(h, first), -EBUSY) << "not once loaded";
+  EXPECT_EQ(info_of(h).id, map_id_of_fd(second));
+  obj_.reset();
   // The caller's fds stay theirs.
-  EXPECT_NE(id_of_fd(first), 0u);
+  EXPECT_NE(map_id_of_fd(first), 0u);
   close(first);
   close(second);
 }
@@ -494,34 +486,25 @@ TEST(ObjectMapLoad, ReuseFdAgainBeforeLoad) {
 // Static slots name their target by its place in the object, not by name:
 // a map renamed by bpf_map__reuse_fd() (it takes the kernel's name) still
 // fills the slot.
-TEST(ObjectMapLoad, SlotsFollowAMapRenamedByReuse) {
-  BPFXX_REQUIRE_ROOT();
-  const int given = bpf_map_create(BPF_MAP_TYPE_ARRAY, "renamed", 4, 4, 4, nullptr);
+TEST_F(ObjectMapLoad, SlotsFollowAMapRenamedByReuse) {
+  const int given = new_inner_map("renamed");
   ASSERT_GE(given, 0);
-  {
-    ObjectPtr obj = open_map_load();
-    ASSERT_NE(obj, nullptr);
-    bpf_map* one = map_named(obj.get(), "inner_one");
-    bpf_map* outer = map_named(obj.get(), "outer");
-    ASSERT_TRUE(one && outer);
-    ASSERT_EQ(bpf_map__reuse_fd(one, given), 0);
-    EXPECT_STREQ(bpf_map__name(one), "renamed");
-    ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
-    __u32 key = 0, id = 0;
-    ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
-    EXPECT_EQ(id, id_of_fd(given)) << "outer[0] holds the reused map";
-    key = 3;
-    ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
-    EXPECT_EQ(id, info_of(map_named(obj.get(), "inner_two")).id);
-  }
+  bpf_map* one = map("inner_one");
+  bpf_map* outer = map("outer");
+  ASSERT_TRUE(one && outer);
+  ASSERT_EQ(bpf_map__reuse_fd(one, given), 0);
+  EXPECT_STREQ(bpf_map__name(one), "renamed");
+  ASSERT_EQ(bpf_object__load(obj_.get()), 0) << std::strerror(errno);
+  EXPECT_EQ(slot_id(outer, 0), map_id_of_fd(given)) << "outer[0] holds the reused map";
+  EXPECT_EQ(slot_id(outer, 3), info_of(map("inner_two")).id);
+  obj_.reset();
   close(given);
 }
 
 // A ring buffer inside an array of maps: sizes rounded at open (the inner
 // template too), so the outer map is created and its slot filled; the
 // program writes a record through the slot.
-TEST(ObjectMapLoad, RingbufInAMapInMapLoadsAndTakesRecords) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, RingbufInAMapInMapLoadsAndTakesRecords) {
   ObjectPtr obj = open_prog_object("map_ringbuf_in_map");
   ASSERT_NE(obj, nullptr);
   bpf_map* rb = map_named(obj.get(), "rb_inner");
@@ -533,12 +516,10 @@ TEST(ObjectMapLoad, RingbufInAMapInMapLoadsAndTakesRecords) {
   EXPECT_EQ(bpf_map__max_entries(bpf_map__inner_map(outer)), want);
   ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
   EXPECT_EQ(info_of(rb).max_entries, want);
-  __u32 key = 0, id = 0;
-  ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
-  EXPECT_EQ(id, info_of(rb).id);
+  EXPECT_EQ(slot_id(outer, 0), info_of(rb).id);
 
   __u32 retval = 0;
-  ASSERT_EQ(bpfxx::test::test_run(bpfxx::test::must_find_program(obj.get(), "write_through_outer"), &retval), 0);
+  ASSERT_EQ(test_run(must_find_program(obj.get(), "write_through_outer"), &retval), 0);
   EXPECT_EQ(retval, static_cast<__u32>(XDP_PASS));
   // The producer position (first word of the page after the consumer's)
   // moved past one record.
@@ -551,64 +532,43 @@ TEST(ObjectMapLoad, RingbufInAMapInMapLoadsAndTakesRecords) {
 // Two loaders race for an inner map's pin: this one finds nothing pinned,
 // creates the map, and loses the pin to the other. The winner's map must be
 // the one in the outer map's slot, not the map this load dropped.
-TEST(ObjectMapLoad, PinRaceOfAnInnerMapPutsTheWinnerInTheSlot) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, PinRaceOfAnInnerMapPutsTheWinnerInTheSlot) {
   BPFXX_TEMP_BPFFS(fs);
   const std::string path = fs.path("inner_one");
-  const int winner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "winner", 4, 4, 4, nullptr);
+  const int winner = new_inner_map("winner");
   ASSERT_GE(winner, 0);
   ASSERT_EQ(bpf_obj_pin(winner, path.c_str()), 0);
-  {
-    ObjectPtr obj = open_map_load();
-    ASSERT_NE(obj, nullptr);
-    bpf_map* one = map_named(obj.get(), "inner_one");
-    bpf_map* outer = map_named(obj.get(), "outer");
-    ASSERT_TRUE(one && outer);
-    ASSERT_EQ(bpf_map__set_pin_path(one, path.c_str()), 0);
-    HidePinOnce race(path);
-    {
-      ScopedKernel scope(&race);
-      ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
-    }
-    EXPECT_EQ(race.hidden, 1);
-    EXPECT_TRUE(bpf_map__is_pinned(one));
-    EXPECT_EQ(info_of(one).id, id_of_fd(winner)) << "the pinned map replaced ours";
-    __u32 key = 0, id = 0;
-    ASSERT_EQ(bpf_map__lookup_elem(outer, &key, sizeof key, &id, sizeof id, 0), 0);
-    EXPECT_EQ(id, id_of_fd(winner)) << "outer[0] must hold the map in use, not the dropped one";
-  }
+  bpf_map* one = map("inner_one");
+  bpf_map* outer = map("outer");
+  ASSERT_TRUE(one && outer);
+  ASSERT_EQ(bpf_map__set_pin_path(one, path.c_str()), 0);
+  std::string printed;
+  ASSERT_TRUE(load_racing_a_pin_at(obj_.get(), path, &printed));
+  EXPECT_TRUE(bpf_map__is_pinned(one));
+  EXPECT_EQ(info_of(one).id, map_id_of_fd(winner)) << "the pinned map replaced ours";
+  EXPECT_EQ(slot_id(outer, 0), map_id_of_fd(winner)) << "outer[0] must hold the map in use, not the dropped one";
+  obj_.reset();
   EXPECT_TRUE(path_exists(path)) << "the winner's pin is not ours to remove";
   close(winner);
 }
 
 // The pin path is taken (EEXIST) by the very map the object uses: that is
 // pinned, not an error.
-TEST(ObjectMapLoad, PinTakenByTheSameMapCountsAsPinned) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, PinTakenByTheSameMapCountsAsPinned) {
   BPFXX_TEMP_BPFFS(fs);
   const std::string path = fs.path("setters_hash");
-  const int mine = bpf_map_create(BPF_MAP_TYPE_HASH, "mine", 4, 8, 16, nullptr);
+  const int mine = new_hash_map("mine");
   ASSERT_GE(mine, 0);
-  {
-    ObjectPtr obj = open_map_load();
-    ASSERT_NE(obj, nullptr);
-    bpf_map* h = map_named(obj.get(), "setters_hash");
-    ASSERT_NE(h, nullptr);
-    ASSERT_EQ(bpf_map__set_pin_path(h, path.c_str()), 0);
-    ASSERT_EQ(bpf_map__reuse_fd(h, mine), 0);
-    // Pinned after the loader looks (hidden once), before it pins.
-    ASSERT_EQ(bpf_obj_pin(mine, path.c_str()), 0);
-    HidePinOnce race(path);
-    {
-      ScopedKernel scope(&race);
-      bpfxx::test::CapturePrint cap;
-      ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno) << cap.text();
-      EXPECT_EQ(cap.text().find("File exists"), std::string::npos) << "no warning: " << cap.text();
-    }
-    EXPECT_EQ(race.hidden, 1);
-    EXPECT_TRUE(bpf_map__is_pinned(h));
-    EXPECT_EQ(info_of(h).id, id_of_fd(mine));
-  }
+  bpf_map* h = setters_hash_pinned_reusing(map("setters_hash"), path, mine);
+  ASSERT_NE(h, nullptr);
+  // Pinned after the loader looks (hidden once), before it pins.
+  ASSERT_EQ(bpf_obj_pin(mine, path.c_str()), 0);
+  std::string printed;
+  ASSERT_TRUE(load_racing_a_pin_at(obj_.get(), path, &printed));
+  EXPECT_EQ(printed.find("File exists"), std::string::npos) << "no warning: " << printed;
+  EXPECT_TRUE(bpf_map__is_pinned(h));
+  EXPECT_EQ(info_of(h).id, map_id_of_fd(mine));
+  obj_.reset();
   EXPECT_TRUE(path_exists(path)) << "the pin was not made by the load: it stays";
   close(mine);
 }
@@ -616,12 +576,11 @@ TEST(ObjectMapLoad, PinTakenByTheSameMapCountsAsPinned) {
 // A program-array slot whose program is not loaded (autoload off) fails the
 // load as in libbpf 1.8 (which stores the program's negative fd and gets
 // EBADF), with a message naming the map, the slot and the program.
-TEST(ObjectMapLoad, ProgramArraySlotOfAnUnloadedProgramFailsTheLoad) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, ProgramArraySlotOfAnUnloadedProgramFailsTheLoad) {
   ObjectPtr obj = open_prog_object("load_static_init");
   ASSERT_NE(obj, nullptr);
-  ASSERT_EQ(bpf_program__set_autoload(bpfxx::test::must_find_program(obj.get(), "jump_target"), false), 0);
-  bpfxx::test::CapturePrint cap;
+  ASSERT_EQ(bpf_program__set_autoload(must_find_program(obj.get(), "jump_target"), false), 0);
+  CapturePrint cap;
   EXPECT_EQ(bpf_object__load(obj.get()), -EBADF);
   EXPECT_NE(cap.text().find("map 'jumps': slot [1] holds program 'jump_target', which is not loaded "
                             "(autoload is off)"),
@@ -649,32 +608,14 @@ class FailNthKernel : public bpfxx::sys::Kernel {
   }
 };
 
-class ScopedFaults {
- public:
-  explicit ScopedFaults(bpfxx::sys::Kernel* k) { bpfxx::sys::set_kernel(k); }
-  ~ScopedFaults() { bpfxx::sys::set_kernel(nullptr); }
-  ScopedFaults(const ScopedFaults&) = delete;
-  ScopedFaults& operator=(const ScopedFaults&) = delete;
-};
-
-int open_fds() {
-  int n = 0;
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  while (dirent* e = readdir(dir)) n += e->d_name[0] != '.';
-  closedir(dir);
-  return n;
-}
-
 // Fails each kernel call of the map half of a load in turn: every failure
 // must leave no fd, no pin and no kernel mapping behind, and keep the
 // global data readable at its address.
-TEST(ObjectMapLoad, EveryFailingCallIsCleanedUp) {
-  BPFXX_REQUIRE_ROOT();
+TEST_F(ObjectMapLoad, EveryFailingCallIsCleanedUp) {
   BPFXX_TEMP_BPFFS(fs);
   const std::string pin = fs.path("pinned_hash");
   auto prepare = [&]() {
-    ObjectPtr obj = open_map_load();
+    ObjectPtr obj = open_maps_only("map_load");
     if (obj) {
       EXPECT_EQ(bpf_map__set_pin_path(bpf_object__find_map_by_name(obj.get(), "setters_hash"), pin.c_str()), 0);
       auto* p = static_cast<uint64_t*>(bpf_map__initial_value(bpf_object__find_map_by_name(obj.get(), ".data"), nullptr));
@@ -690,13 +631,13 @@ TEST(ObjectMapLoad, EveryFailingCallIsCleanedUp) {
     ObjectPtr obj = prepare();
     ASSERT_NE(obj, nullptr);
     counter.calls = 0;
-    ScopedFaults scope(&counter);
+    ScopedKernel scope(&counter);
     ASSERT_EQ(bpf_object__load(obj.get()), 0) << std::strerror(errno);
     ASSERT_EQ(unlink(pin.c_str()), 0);
   }
   const int total = counter.calls;
   ASSERT_GT(total, 5);
-  const int fds_before = open_fds();
+  const auto fds_before = open_fds();
   int failures = 0;
   for (int n = 1; n <= total; n++) {
     SCOPED_TRACE("failing call " + std::to_string(n) + " of " + std::to_string(total));
@@ -707,8 +648,8 @@ TEST(ObjectMapLoad, EveryFailingCallIsCleanedUp) {
     {
       FailNthKernel faults;
       faults.fail_at = n;
-      ScopedFaults scope(&faults);
-      bpfxx::test::CapturePrint quiet;
+      ScopedKernel scope(&faults);
+      CapturePrint quiet;
       rc = bpf_object__load(obj.get());
     }
     struct stat st{};
@@ -732,3 +673,4 @@ TEST(ObjectMapLoad, EveryFailingCallIsCleanedUp) {
 }
 
 }  // namespace
+}  // namespace bpfxx::test

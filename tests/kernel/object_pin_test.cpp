@@ -17,6 +17,7 @@
 #include <string>
 
 using bpfxx::test::ObjectPtr;
+using bpfxx::test::open_maps_only;
 using bpfxx::test::open_prog_object;
 
 namespace {
@@ -26,29 +27,28 @@ bool exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-// Opens name with its pins under root, programs not loaded (the maps are
-// what is checked).
-ObjectPtr open_pinned(const char* name, const std::string& root) {
-  LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = root.c_str());
-  ObjectPtr obj = open_prog_object(name, &opts);
-  if (obj) {
-    bpf_program* p;
-    bpf_object__for_each_program(p, obj.get()) bpf_program__set_autoload(p, false);
+// Every test pins into its own bpffs, mounted for it in a temporary
+// directory (unmounting drops whatever a failed test left pinned).
+class ObjectPin : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BPFXX_REQUIRE_ROOT();
+    ASSERT_TRUE(fs.ok()) << "expected a bpffs mounted in a temp dir: " << fs.error();
   }
-  return obj;
-}
+  // Opens name with its pins under the test's bpffs, programs not loaded
+  // (the maps are what is checked).
+  ObjectPtr open_pinned(const char* name) {
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = fs.dir().c_str());
+    return open_maps_only(name, &opts);
+  }
 
-__u32 map_id(const bpf_map* m) {
-  bpf_map_info info{};
-  __u32 len = sizeof info;
-  EXPECT_EQ(bpf_map_get_info_by_fd(bpf_map__fd(m), &info, &len), 0);
-  return info.id;
-}
+  bpfxx::test::TempBpffs fs;
+};
 
-TEST(ObjectPin, PinnedMapIsSharedBetweenObjects) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_BPFFS(fs);
-  ObjectPtr first = open_pinned("pin_shared", fs.dir());
+__u32 map_id(const bpf_map* m) { return bpfxx::test::map_id_of_fd(bpf_map__fd(m)); }
+
+TEST_F(ObjectPin, PinnedMapIsSharedBetweenObjects) {
+  ObjectPtr first = open_pinned("pin_shared");
   ASSERT_NE(first, nullptr);
   bpf_map* a = bpf_object__find_map_by_name(first.get(), "shared_counts");
   ASSERT_NE(a, nullptr);
@@ -65,7 +65,7 @@ TEST(ObjectPin, PinnedMapIsSharedBetweenObjects) {
   const __u64 value = 77;
   ASSERT_EQ(bpf_map__update_elem(a, &key, sizeof key, &value, sizeof value, 0), 0);
 
-  ObjectPtr second = open_pinned("pin_shared_again", fs.dir());
+  ObjectPtr second = open_pinned("pin_shared_again");
   ASSERT_NE(second, nullptr);
   ASSERT_EQ(bpf_object__load(second.get()), 0) << std::strerror(errno);
   bpf_map* b = bpf_object__find_map_by_name(second.get(), "shared_counts");
@@ -88,14 +88,12 @@ TEST(ObjectPin, PinnedMapIsSharedBetweenObjects) {
   EXPECT_FALSE(exists(fs.path("shared_counts")));
 }
 
-TEST(ObjectPin, IncompatiblePinIsRefusedNamingTheAttribute) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_BPFFS(fs);
-  ObjectPtr first = open_pinned("pin_shared", fs.dir());
+TEST_F(ObjectPin, IncompatiblePinIsRefusedNamingTheAttribute) {
+  ObjectPtr first = open_pinned("pin_shared");
   ASSERT_NE(first, nullptr);
   ASSERT_EQ(bpf_object__load(first.get()), 0) << std::strerror(errno);
 
-  ObjectPtr bad = open_pinned("pin_shared_bad", fs.dir());
+  ObjectPtr bad = open_pinned("pin_shared_bad");
   ASSERT_NE(bad, nullptr);
   bpfxx::test::CapturePrint cap;
   EXPECT_EQ(bpf_object__load(bad.get()), -EINVAL);
@@ -107,10 +105,8 @@ TEST(ObjectPin, IncompatiblePinIsRefusedNamingTheAttribute) {
   EXPECT_TRUE(exists(fs.path("shared_counts")));
 }
 
-TEST(ObjectPin, MapPinAndUnpin) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_BPFFS(fs);
-  ObjectPtr obj = open_pinned("pin_shared", fs.dir());
+TEST_F(ObjectPin, MapPinAndUnpin) {
+  ObjectPtr obj = open_pinned("pin_shared");
   ASSERT_NE(obj, nullptr);
   bpf_map* m = bpf_object__find_map_by_name(obj.get(), "private_scratch");
   ASSERT_NE(m, nullptr);
@@ -140,13 +136,9 @@ TEST(ObjectPin, MapPinAndUnpin) {
   EXPECT_EQ(bpf_map__unpin(m, nullptr), -ENOENT);
 }
 
-TEST(ObjectPin, ObjectPinMapsUnderADirectory) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_BPFFS(fs);
-  ObjectPtr obj = open_prog_object("map_load");
+TEST_F(ObjectPin, ObjectPinMapsUnderADirectory) {
+  ObjectPtr obj = open_maps_only("map_load");
   ASSERT_NE(obj, nullptr);
-  bpf_program* p;
-  bpf_object__for_each_program(p, obj.get()) bpf_program__set_autoload(p, false);
   bpf_map* skipped = bpf_object__find_map_by_name(obj.get(), "skipped");
   ASSERT_EQ(bpf_map__set_autocreate(skipped, false), 0);
   const std::string dir = fs.path("all");
@@ -177,13 +169,9 @@ TEST(ObjectPin, ObjectPinMapsUnderADirectory) {
 
 // A failing bpf_object__pin_maps() removes the pins it made, and only
 // those: a pin made at load stays.
-TEST(ObjectPin, FailedPinMapsKeepsEarlierPins) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_BPFFS(fs);
-  ObjectPtr obj = open_prog_object("map_load");
+TEST_F(ObjectPin, FailedPinMapsKeepsEarlierPins) {
+  ObjectPtr obj = open_maps_only("map_load");
   ASSERT_NE(obj, nullptr);
-  bpf_program* p;
-  bpf_object__for_each_program(p, obj.get()) bpf_program__set_autoload(p, false);
   bpf_map* hash = bpf_object__find_map_by_name(obj.get(), "setters_hash");
   bpf_map* retyped = bpf_object__find_map_by_name(obj.get(), "retyped");
   bpf_map* bloom = bpf_object__find_map_by_name(obj.get(), "bloom");
@@ -206,10 +194,8 @@ TEST(ObjectPin, FailedPinMapsKeepsEarlierPins) {
   EXPECT_TRUE(bpf_map__is_pinned(hash));
 }
 
-TEST(ObjectPin, ProgramPinNeedsALoadedProgram) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_BPFFS(fs);
-  ObjectPtr obj = open_pinned("pin_shared", fs.dir());
+TEST_F(ObjectPin, ProgramPinNeedsALoadedProgram) {
+  ObjectPtr obj = open_pinned("pin_shared");
   ASSERT_NE(obj, nullptr);
   bpf_program* prog = bpf_object__find_program_by_name(obj.get(), "count");
   ASSERT_NE(prog, nullptr);
@@ -222,9 +208,7 @@ TEST(ObjectPin, ProgramPinNeedsALoadedProgram) {
 }
 
 // Needs load_programs (being written): skips until programs load.
-TEST(ObjectPin, ObjectPinAndUnpinWithPrograms) {
-  BPFXX_REQUIRE_ROOT();
-  BPFXX_TEMP_BPFFS(fs);
+TEST_F(ObjectPin, ObjectPinAndUnpinWithPrograms) {
   LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = fs.dir().c_str());
   ObjectPtr obj = open_prog_object("pin_shared", &opts);
   ASSERT_NE(obj, nullptr);

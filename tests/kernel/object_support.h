@@ -74,6 +74,32 @@ inline ObjectPtr open_prog_object(const char* name, const bpf_object_open_opts* 
   return ObjectPtr(obj);
 }
 
+// Opens tests/progs/<name>.bpf.o with every program's autoload off, for
+// tests where the maps are what is checked.
+inline ObjectPtr open_maps_only(const char* name, const bpf_object_open_opts* opts = nullptr) {
+  ObjectPtr obj = open_prog_object(name, opts);
+  if (obj) {
+    bpf_program* p;
+    bpf_object__for_each_program(p, obj.get()) bpf_program__set_autoload(p, false);
+  }
+  return obj;
+}
+
+// The kernel's id of the map (or program) behind fd; 0, with a failure
+// recorded, when the kernel does not describe it.
+inline __u32 map_id_of_fd(int fd) {
+  bpf_map_info info{};
+  __u32 len = sizeof info;
+  EXPECT_EQ(bpf_map_get_info_by_fd(fd, &info, &len), 0) << "map fd " << fd;
+  return info.id;
+}
+inline __u32 prog_id_of_fd(int fd) {
+  bpf_prog_info info{};
+  __u32 len = sizeof info;
+  EXPECT_EQ(bpf_prog_get_info_by_fd(fd, &info, &len), 0) << "program fd " << fd;
+  return info.id;
+}
+
 inline bpf_program* must_find_program(bpf_object* obj, const char* name) {
   bpf_program* prog = bpf_object__find_program_by_name(obj, name);
   EXPECT_NE(prog, nullptr) << "expected a program named '" << name << "'";

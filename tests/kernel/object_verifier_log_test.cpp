@@ -76,17 +76,33 @@ void expect_released(bpf_object* obj) {
   }
 }
 
+// What the print callback must show of the rejection: the whole error,
+// the program's name and the failing C source line. `context` says which
+// test's setup (log level, buffer) the text came from.
+void expect_print_shows_the_rejection(const std::string& text, const char* context) {
+  SCOPED_TRACE(context);
+  expect_whole_error(text, "print callback");
+  EXPECT_THAT(text, HasSubstr("rejected_prog")) << "expected the program's name";
+  EXPECT_THAT(text, HasSubstr(kSourceLine)) << "expected the failing C source line";
+  expect_program_and_source_line(text);
+}
+
+// load_rejected opened with the user's kernel_log_buf at log level 2.
+ObjectPtr open_rejected_logging_to(std::vector<char>& log) {
+  LIBBPF_OPTS(bpf_object_open_opts, opts);
+  opts.kernel_log_buf = log.data();
+  opts.kernel_log_size = log.size();
+  opts.kernel_log_level = 2;
+  return open_rejected(&opts);
+}
+
 TEST(ObjectVerifierLog, RejectionReportsTheRealErrorWithProgramAndSourceLine) {
   BPFXX_REQUIRE_ROOT();
   ObjectPtr obj = open_rejected();
   ASSERT_TRUE(obj);
   FullPrintCapture capture;
   expect_rejected(bpf_object__load(obj.get()));
-  const std::string text = capture.text();
-  expect_whole_error(text, "print callback");
-  EXPECT_THAT(text, HasSubstr("rejected_prog")) << "expected the program's name";
-  EXPECT_THAT(text, HasSubstr(kSourceLine)) << "expected the failing C source line";
-  expect_program_and_source_line(text);
+  expect_print_shows_the_rejection(capture.text(), "default log");
   expect_released(obj.get());
 }
 
@@ -99,11 +115,7 @@ TEST(ObjectVerifierLog, LevelTwoLogFarPast64KiBStillShowsTheError) {
   BPFXX_ASSERT_OK(bpf_program__set_log_level(prog, 2));
   FullPrintCapture capture;
   expect_rejected(bpf_object__load(obj.get()));
-  const std::string text = capture.text();
-  expect_whole_error(text, "print callback");
-  EXPECT_THAT(text, HasSubstr("rejected_prog"));
-  EXPECT_THAT(text, HasSubstr(kSourceLine));
-  expect_program_and_source_line(text);
+  expect_print_shows_the_rejection(capture.text(), "log level 2");
   expect_released(obj.get());
 }
 
@@ -122,11 +134,7 @@ TEST(ObjectVerifierLog, TinyProgramLogBufferStillShowsTheError) {
   BPFXX_ASSERT_OK(bpf_program__set_log_level(prog, 1));
   FullPrintCapture capture;
   expect_rejected(bpf_object__load(obj.get()));
-  const std::string text = capture.text();
-  expect_whole_error(text, "print callback");
-  EXPECT_THAT(text, HasSubstr("rejected_prog"));
-  EXPECT_THAT(text, HasSubstr(kSourceLine)) << "the source line is long gone from a 256-byte log";
-  expect_program_and_source_line(text);
+  expect_print_shows_the_rejection(capture.text(), "a 256-byte log, where the source line is long gone");
   EXPECT_LT(strnlen(tiny.data(), tiny.size()), tiny.size())
       << "the user's buffer is NUL-terminated inside its size";
   expect_released(obj.get());
@@ -135,11 +143,7 @@ TEST(ObjectVerifierLog, TinyProgramLogBufferStillShowsTheError) {
 TEST(ObjectVerifierLog, ObjectKernelLogBufferAndLevelAreHonored) {
   BPFXX_REQUIRE_ROOT();
   std::vector<char> log(4u << 20, '\0');
-  LIBBPF_OPTS(bpf_object_open_opts, opts);
-  opts.kernel_log_buf = log.data();
-  opts.kernel_log_size = log.size();
-  opts.kernel_log_level = 2;
-  ObjectPtr obj = open_rejected(&opts);
+  ObjectPtr obj = open_rejected_logging_to(log);
   ASSERT_TRUE(obj);
   FullPrintCapture capture;
   expect_rejected(bpf_object__load(obj.get()));
@@ -161,20 +165,14 @@ TEST(ObjectVerifierLog, ObjectKernelLogBufferAndLevelAreHonored) {
 TEST(ObjectVerifierLog, ObjectKernelLogBufferOf64KiBKeepsTheTail) {
   BPFXX_REQUIRE_ROOT();
   std::vector<char> log(k64KiB, 'x');
-  LIBBPF_OPTS(bpf_object_open_opts, opts);
-  opts.kernel_log_buf = log.data();
-  opts.kernel_log_size = log.size();
-  opts.kernel_log_level = 2;
-  ObjectPtr obj = open_rejected(&opts);
+  ObjectPtr obj = open_rejected_logging_to(log);
   ASSERT_TRUE(obj);
   FullPrintCapture capture;
   expect_rejected(bpf_object__load(obj.get()));
   const size_t len = strnlen(log.data(), log.size());
   ASSERT_LT(len, log.size()) << "kernel_log_buf is NUL-terminated";
   expect_whole_error(std::string(log.data(), len), "kernel_log_buf (the kernel keeps the tail)");
-  expect_whole_error(capture.text(), "print callback");
-  EXPECT_THAT(capture.text(), HasSubstr(kSourceLine));
-  expect_program_and_source_line(capture.text());
+  expect_print_shows_the_rejection(capture.text(), "a 64 KiB kernel_log_buf");
   expect_released(obj.get());
 }
 

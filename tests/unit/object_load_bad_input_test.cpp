@@ -18,29 +18,11 @@
 #include <string>
 #include <vector>
 
-using bpfxx::test::CapturePrint;
-using bpfxx::test::find_shdr;
-using bpfxx::test::find_sym;
-using bpfxx::test::ObjectPtr;
-using bpfxx::test::OpenOutcome;
-using bpfxx::test::try_open;
-using bpfxx::test::prog_bytes;
-using bpfxx::test::rd;
-using bpfxx::test::shdr_off;
-using bpfxx::test::wr;
-
+namespace bpfxx::test {
 namespace {
 
 constexpr int kFormat = LIBBPF_ERRNO__FORMAT;
 constexpr int kReloc = LIBBPF_ERRNO__RELOC;
-
-
-void expect_fail(const std::vector<uint8_t>& b, int err, const std::string& words) {
-  OpenOutcome o = try_open(b);
-  EXPECT_EQ(o.obj, nullptr);
-  EXPECT_EQ(o.err, err) << o.log;
-  EXPECT_NE(o.log.find(words), std::string::npos) << o.log;
-}
 
 // ---- ELF helpers -----------------------------------------------------------
 
@@ -112,7 +94,28 @@ struct BtfLayout {
   }
 };
 
+// A test program's bytes, to patch, and the file offset of its BTF type
+// `name` of `kind` (the type's header); 0 when there is no such type.
+struct BtfTypeToPatch {
+  std::vector<uint8_t> bytes;
+  size_t type;
+};
+BtfTypeToPatch btf_type_to_patch(const char* prog, const std::string& name, uint32_t kind) {
+  std::vector<uint8_t> b = prog_bytes(prog);
+  const size_t type = BtfLayout(b).find(b, name, kind);
+  return {std::move(b), type};
+}
+
 // ---- relocations whose symbols name no map or data -----------------------
+
+// object_maps with its relocation in rel_sec against the symbol `from`
+// pointed at the symbol `to` instead.
+std::vector<uint8_t> object_maps_relocated(const std::string& rel_sec, const std::string& from, const std::string& to) {
+  std::vector<uint8_t> b = prog_bytes("object_maps");
+  const size_t relo = find_relo(b, rel_sec, from);
+  wr(b, relo + 12, 4, sym_index(b, to));
+  return b;
+}
 
 TEST(ObjectLoadBadInput, ProgramReferencesMissingMap) {
   // use_maps' reference to typed_hash is redirected to a symbol placed
@@ -124,9 +127,9 @@ TEST(ObjectLoadBadInput, ProgramReferencesMissingMap) {
   wr(b, lic + 6, 2, static_cast<uint64_t>(find_shdr(b, ".maps")));  // st_shndx
   wr(b, lic + 8, 8, 4);                                             // st_value
   wr(b, relo + 12, 4, sym_index(b, "LICENSE"));
-  expect_fail(b, kReloc,
-              "section 'tc': relo #" + std::to_string(relo_number(b, ".reltc", relo)) +
-                  ": no map at offset 4 of .maps ('LICENSE')");
+  EXPECT_TRUE(open_fails(b, kReloc,
+                         {"section 'tc': relo #" + std::to_string(relo_number(b, ".reltc", relo)) +
+                          ": no map at offset 4 of .maps ('LICENSE')"}));
 }
 
 TEST(ObjectLoadBadInput, ProgramReferencesMapPastTheEndOfMaps) {
@@ -136,16 +139,15 @@ TEST(ObjectLoadBadInput, ProgramReferencesMapPastTheEndOfMaps) {
   wr(b, lic + 6, 2, static_cast<uint64_t>(find_shdr(b, ".maps")));
   wr(b, lic + 8, 8, 1 << 20);
   wr(b, relo + 12, 4, sym_index(b, "LICENSE"));
-  expect_fail(b, kReloc, "no map at offset 1048576 of .maps ('LICENSE')");
+  EXPECT_TRUE(open_fails(b, kReloc, {"no map at offset 1048576 of .maps ('LICENSE')"}));
 }
 
 TEST(ObjectLoadBadInput, ProgramReferencesSectionHoldingNoData) {
   // The reference to data_var now names LICENSE, whose section "license"
   // is neither a map nor global data.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const size_t relo = find_relo(b, ".reltc", "data_var");
-  wr(b, relo + 12, 4, sym_index(b, "LICENSE"));
-  expect_fail(b, kReloc, "reference to 'LICENSE' in section 'license', which holds no map or global data");
+  const std::vector<uint8_t> b = object_maps_relocated(".reltc", "data_var", "LICENSE");
+  EXPECT_TRUE(
+      open_fails(b, kReloc, {"reference to 'LICENSE' in section 'license', which holds no map or global data"}));
 }
 
 TEST(ObjectLoadBadInput, GlobalVariableOutsideItsSection) {
@@ -153,7 +155,7 @@ TEST(ObjectLoadBadInput, GlobalVariableOutsideItsSection) {
   const size_t sym = find_sym(b, "data_var");
   ASSERT_NE(sym, 0u);
   wr(b, sym + 8, 8, 1 << 20);  // st_value far past .data's 8 bytes
-  expect_fail(b, kReloc, "symbol 'data_var' lies outside its section");
+  EXPECT_TRUE(open_fails(b, kReloc, {"symbol 'data_var' lies outside its section"}));
 }
 
 TEST(ObjectLoadBadInput, UndefinedSymbolThatIsNoExtern) {
@@ -164,7 +166,7 @@ TEST(ObjectLoadBadInput, UndefinedSymbolThatIsNoExtern) {
   wr(b, lic + 4, 1, (0 /*STB_LOCAL*/ << 4) | 1 /*STT_OBJECT*/);
   wr(b, lic + 6, 2, 0);  // SHN_UNDEF
   wr(b, relo + 12, 4, sym_index(b, "LICENSE"));
-  expect_fail(b, kReloc, "undefined symbol 'LICENSE' is not an extern");
+  EXPECT_TRUE(open_fails(b, kReloc, {"undefined symbol 'LICENSE' is not an extern"}));
 }
 
 TEST(ObjectLoadBadInput, SymbolInReservedSectionIndex) {
@@ -173,7 +175,7 @@ TEST(ObjectLoadBadInput, SymbolInReservedSectionIndex) {
   const size_t lic = find_sym(b, "LICENSE");
   wr(b, lic + 6, 2, 0xfff1);  // SHN_ABS
   wr(b, relo + 12, 4, sym_index(b, "LICENSE"));
-  expect_fail(b, kReloc, "symbol 'LICENSE' has unsupported section index 0xfff1");
+  EXPECT_TRUE(open_fails(b, kReloc, {"symbol 'LICENSE' has unsupported section index 0xfff1"}));
 }
 
 TEST(ObjectLoadBadInput, RelocationBetweenPrograms) {
@@ -189,7 +191,8 @@ TEST(ObjectLoadBadInput, RelocationBetweenPrograms) {
   ASSERT_EQ(rd(b, sym + 8, 8), 0u);  // xdp_one starts the section
   ASSERT_GT(rd(b, sym + 16, 8), insn * 8);
   wr(b, sym + 16, 8, 8);
-  expect_fail(b, kReloc, "section 'xdp': relo #1: no program contains instruction #" + std::to_string(insn));
+  EXPECT_TRUE(open_fails(b, kReloc,
+                         {"section 'xdp': relo #1: no program contains instruction #" + std::to_string(insn)}));
 }
 
 TEST(ObjectLoadBadInput, RelocationSectionSizeNotWholeEntries) {
@@ -197,29 +200,25 @@ TEST(ObjectLoadBadInput, RelocationSectionSizeNotWholeEntries) {
   const int rel = find_shdr(b, ".relxdp");
   ASSERT_GT(rel, 0);
   wr(b, shdr_off(b, static_cast<size_t>(rel)) + 32, 8, 17);  // sh_size
-  expect_fail(b, EINVAL, "relocation section .relxdp: size 17 is not a multiple of 16");
+  EXPECT_TRUE(open_fails(b, EINVAL, {"relocation section .relxdp: size 17 is not a multiple of 16"}));
 }
 
 TEST(ObjectLoadBadInput, MapInMapSlotNamingANonMap) {
   // outer's static slot 0 (inner_a) now names a symbol outside .maps.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const size_t relo = find_relo(b, ".rel.maps", "inner_a");
-  wr(b, relo + 12, 4, sym_index(b, "data_var"));
-  expect_fail(b, kReloc, ".maps relo #0: 'data_var' is not a map");
+  const std::vector<uint8_t> b = object_maps_relocated(".rel.maps", "inner_a", "data_var");
+  EXPECT_TRUE(open_fails(b, kReloc, {".maps relo #0: 'data_var' is not a map"}));
 }
 
 TEST(ObjectLoadBadInput, ProgArraySlotNamingANonProgram) {
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const size_t relo = find_relo(b, ".rel.maps", "tail_target");
-  wr(b, relo + 12, 4, sym_index(b, "bloom"));
-  expect_fail(b, kReloc, "'bloom' is not a program");
+  const std::vector<uint8_t> b = object_maps_relocated(".rel.maps", "tail_target", "bloom");
+  EXPECT_TRUE(open_fails(b, kReloc, {"'bloom' is not a program"}));
 }
 
 TEST(ObjectLoadBadInput, MapsRelocationOutsideAnyMap) {
   std::vector<uint8_t> b = prog_bytes("object_maps");
   const size_t relo = find_relo(b, ".rel.maps", "inner_b");
   wr(b, relo, 8, 1 << 20);  // r_offset past every map of .maps
-  expect_fail(b, kReloc, "no map at offset 1048576");
+  EXPECT_TRUE(open_fails(b, kReloc, {"no map at offset 1048576"}));
 }
 
 // ---- BTF that lies about sizes ----------------------------------------------
@@ -249,27 +248,20 @@ TEST(ObjectLoadBadInput, BtfHeaderLongerThanSection) {
 TEST(ObjectLoadBadInput, MapsDatasecEntriesOverflow) {
   // .maps DATASEC entries whose offset + size wrap around: the BTF is
   // refused, naming the entry, and the maps cannot be read without it.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const BtfLayout layout(b);
-  const size_t ds = layout.find(b, ".maps", BTF_KIND_DATASEC);
+  auto [b, ds] = btf_type_to_patch("object_maps", ".maps", BTF_KIND_DATASEC);
   ASSERT_NE(ds, 0u);
   wr(b, ds + 12 + 4, 4, 0xffffff00u);  // entry 0: offset
   wr(b, ds + 12 + 8, 4, 0xffffffffu);  // entry 0: size
-  OpenOutcome o = try_open(b);
-  EXPECT_EQ(o.obj, nullptr);
-  EXPECT_EQ(o.err, kFormat) << o.log;
-  EXPECT_NE(o.log.find("(datasec): entry 0 offset 4294967040 + size 4294967295 overflows"), std::string::npos)
-      << o.log;
-  EXPECT_NE(o.log.find("bad_obj: .maps section needs BTF, but the object has none"), std::string::npos) << o.log;
+  EXPECT_TRUE(open_fails(b, kFormat,
+                         {"(datasec): entry 0 offset 4294967040 + size 4294967295 overflows",
+                          "bad_obj: .maps section needs BTF, but the object has none"}));
 }
 
 TEST(ObjectLoadBadInput, MapsDatasecEntriesLieButSymbolsDecide) {
   // Offsets and sizes of the .maps DATASEC entries are wrong but do not
   // overflow (clang leaves the DATASEC's own size 0, so they cannot be
   // checked against it): the ELF symbols place the maps, which open intact.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const BtfLayout layout(b);
-  const size_t ds = layout.find(b, ".maps", BTF_KIND_DATASEC);
+  auto [b, ds] = btf_type_to_patch("object_maps", ".maps", BTF_KIND_DATASEC);
   ASSERT_NE(ds, 0u);
   ASSERT_EQ(rd(b, ds + 8, 4), 0u);
   const uint32_t vlen = static_cast<uint32_t>(rd(b, ds + 4, 4)) & 0xffff;
@@ -291,41 +283,30 @@ TEST(ObjectLoadBadInput, MapKeyStructSmallerThanItsMembers) {
   // struct key_t { __u32 a; __u64 b; } claims 4 bytes: its member b lies
   // past its end. The BTF is refused, naming the type and member; the
   // maps cannot be read without it.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const BtfLayout layout(b);
-  const size_t t = layout.find(b, "key_t", BTF_KIND_STRUCT);
+  auto [b, t] = btf_type_to_patch("object_maps", "key_t", BTF_KIND_STRUCT);
   ASSERT_NE(t, 0u);
   ASSERT_EQ(rd(b, t + 8, 4), 16u);
   wr(b, t + 8, 4, 4);
-  OpenOutcome o = try_open(b);
-  EXPECT_EQ(o.obj, nullptr);
-  EXPECT_EQ(o.err, kFormat) << o.log;
-  EXPECT_NE(o.log.find("(struct): member 1 (bit offset 64"), std::string::npos) << o.log;
-  EXPECT_NE(o.log.find("lies outside the 4-byte type"), std::string::npos) << o.log;
-  EXPECT_NE(o.log.find(".maps section needs BTF"), std::string::npos) << o.log;
+  EXPECT_TRUE(open_fails(b, kFormat,
+                         {"(struct): member 1 (bit offset 64",
+                          "lies outside the 4-byte type",
+                          ".maps section needs BTF"}));
 }
 
 TEST(ObjectLoadBadInput, DatasecSmallerThanItsVariables) {
   // .data's DATASEC claims 1 byte; data_var (8 bytes) cannot fit.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const BtfLayout layout(b);
-  const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
+  auto [b, ds] = btf_type_to_patch("object_maps", ".data", BTF_KIND_DATASEC);
   ASSERT_NE(ds, 0u);
   wr(b, ds + 8, 4, 1);
-  OpenOutcome o = try_open(b);
-  EXPECT_EQ(o.obj, nullptr);
-  EXPECT_EQ(o.err, kFormat) << o.log;
-  EXPECT_NE(o.log.find("(datasec): entry 0 (offset 0, size 8) lies outside the 1-byte section"), std::string::npos)
-      << o.log;
-  EXPECT_NE(o.log.find(".BTF could not be parsed (-22), continuing without BTF"), std::string::npos) << o.log;
+  EXPECT_TRUE(open_fails(b, kFormat,
+                         {"(datasec): entry 0 (offset 0, size 8) lies outside the 1-byte section",
+                          ".BTF could not be parsed (-22), continuing without BTF"}));
 }
 
 TEST(ObjectLoadBadInput, DatasecLieInObjectWithoutMapsDropsBtf) {
   // Without BTF-defined maps the object does not need its BTF: a lying
   // DATASEC costs the BTF (with a warning), not the object.
-  std::vector<uint8_t> b = prog_bytes("object_progs");
-  const BtfLayout layout(b);
-  const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
+  auto [b, ds] = btf_type_to_patch("object_progs", ".data", BTF_KIND_DATASEC);
   ASSERT_NE(ds, 0u);
   wr(b, ds + 8, 4, 1);
   OpenOutcome o = try_open(b);
@@ -342,9 +323,7 @@ TEST(ObjectLoadBadInput, MapKeyTypeOfAbsurdSize) {
   // The map's key type claims 4 GiB - 1 bytes: open keeps the size the
   // BTF gives (the kernel refuses it at create, as with libbpf); nothing
   // overflows on the way.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const BtfLayout layout(b);
-  const size_t t = layout.find(b, "key_t", BTF_KIND_STRUCT);
+  auto [b, t] = btf_type_to_patch("object_maps", "key_t", BTF_KIND_STRUCT);
   ASSERT_NE(t, 0u);
   wr(b, t + 8, 4, 0xffffffffu);
   OpenOutcome o = try_open(b);
@@ -358,17 +337,16 @@ TEST(ObjectLoadBadInput, MapKeyTypeOfAbsurdSize) {
 // makes no call.
 class BtfFixupLies : public ::testing::Test {
  protected:
-  bpfxx::test::FakeKernel fake_;
-  bpfxx::test::ScopedKernel scoped_{&fake_};
+  FakeKernel fake_;
+  ScopedKernel scoped_{&fake_};
 };
 
 TEST_F(BtfFixupLies, DatasecLargerThanItsSection) {
   // .data's DATASEC claims 4096 bytes for an 8-byte section: the map must
   // not be created with a value type the kernel would refuse; open drops
   // the map's BTF with a warning naming it.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const BtfLayout layout(b);
-  const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
+  auto [b, ds] = btf_type_to_patch("object_maps", ".data", BTF_KIND_DATASEC);
+  ASSERT_NE(ds, 0u);
   wr(b, ds + 8, 4, 4096);
   OpenOutcome o = try_open(b);
   ASSERT_NE(o.obj, nullptr) << o.log;
@@ -382,9 +360,8 @@ TEST_F(BtfFixupLies, DatasecLargerThanItsSection) {
 TEST_F(BtfFixupLies, DatasecVariableOffsetsComeFromTheSymbols) {
   // clang's DATASEC (size 0) with a wrong variable offset: the fix-up
   // takes offsets from the ELF symbols, so the lie is corrected.
-  std::vector<uint8_t> b = prog_bytes("object_maps");
-  const BtfLayout layout(b);
-  const size_t ds = layout.find(b, ".data", BTF_KIND_DATASEC);
+  auto [b, ds] = btf_type_to_patch("object_maps", ".data", BTF_KIND_DATASEC);
+  ASSERT_NE(ds, 0u);
   ASSERT_EQ(rd(b, ds + 8, 4), 0u);
   wr(b, ds + 12 + 4, 4, 0x1000);  // entry 0 (data_var): offset
   OpenOutcome o = try_open(b);
@@ -443,3 +420,4 @@ TEST_F(LinkWithMissingMap, MapTurnedOffByTheUserIsPoisonedNotAnError) {
 }
 
 }  // namespace
+}  // namespace bpfxx::test

@@ -13,6 +13,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,21 @@ ObjectPtr open_maps() { return ObjectPtr(bpf_object__open(prog_path("object_maps
 std::string type_name(const bpf_object* obj, __u32 id) {
   const btf_type* t = btf__type_by_id(bpf_object__btf(obj), id);
   return t ? btf__name_by_offset(bpf_object__btf(obj), t->name_off) : "";
+}
+
+// A map's type and sizes as the getters report them, compared whole so a
+// mismatch prints both shapes.
+struct MapShape {
+  bpf_map_type type;
+  __u32 key_size, value_size, max_entries;
+  bool operator==(const MapShape&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const MapShape& s) {
+  return os << "{type " << s.type << ", key " << s.key_size << ", value " << s.value_size << ", max_entries "
+            << s.max_entries << "}";
+}
+MapShape shape_of(const bpf_map* m) {
+  return {bpf_map__type(m), bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m)};
 }
 
 TEST(ObjectMaps, OrderAndNames) {
@@ -50,10 +67,7 @@ TEST(ObjectMaps, BtfDefinedAttributes) {
   ASSERT_NE(obj, nullptr);
   bpf_map* h = bpf_object__find_map_by_name(obj.get(), "typed_hash");
   ASSERT_NE(h, nullptr);
-  EXPECT_EQ(bpf_map__type(h), BPF_MAP_TYPE_HASH);
-  EXPECT_EQ(bpf_map__key_size(h), 16u);
-  EXPECT_EQ(bpf_map__value_size(h), 8u);
-  EXPECT_EQ(bpf_map__max_entries(h), 128u);
+  EXPECT_EQ(shape_of(h), (MapShape{BPF_MAP_TYPE_HASH, 16, 8, 128}));
   EXPECT_EQ(bpf_map__map_flags(h), static_cast<__u32>(BPF_F_NO_PREALLOC));
   EXPECT_EQ(bpf_map__numa_node(h), 0u);
   EXPECT_EQ(h->pinning, static_cast<uint32_t>(LIBBPF_PIN_BY_NAME));
@@ -66,10 +80,8 @@ TEST(ObjectMaps, BtfDefinedAttributes) {
   EXPECT_EQ(bpf_map__initial_value(h, nullptr), nullptr);
 
   bpf_map* a = bpf_object__find_map_by_name(obj.get(), "sized_array");
-  EXPECT_EQ(bpf_map__type(a), BPF_MAP_TYPE_ARRAY);
-  EXPECT_EQ(bpf_map__key_size(a), 4u);
-  EXPECT_EQ(bpf_map__value_size(a), 24u);
-  EXPECT_EQ(bpf_map__max_entries(a), 3u);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(shape_of(a), (MapShape{BPF_MAP_TYPE_ARRAY, 4, 24, 3}));
   EXPECT_EQ(bpf_map__btf_key_type_id(a), 0u);
   EXPECT_EQ(bpf_map__btf_value_type_id(a), 0u);
   EXPECT_EQ(bpf_map__pin_path(a), nullptr);
@@ -92,10 +104,7 @@ TEST(ObjectMaps, MapInMapAndProgArrayInit) {
   bpf_map* inner = bpf_map__inner_map(outer);
   ASSERT_NE(inner, nullptr);
   EXPECT_STREQ(bpf_map__name(inner), "outer.inner");
-  EXPECT_EQ(bpf_map__type(inner), BPF_MAP_TYPE_ARRAY);
-  EXPECT_EQ(bpf_map__key_size(inner), 4u);
-  EXPECT_EQ(bpf_map__value_size(inner), 4u);
-  EXPECT_EQ(bpf_map__max_entries(inner), 1u);
+  EXPECT_EQ(shape_of(inner), (MapShape{BPF_MAP_TYPE_ARRAY, 4, 4, 1}));
   // Targets are indexes into the object's maps and programs, fixed at open.
   ASSERT_EQ(outer->init_slots.size(), 2u);
   EXPECT_EQ(outer->init_slots[0].index, 0u);
@@ -271,26 +280,46 @@ TEST(ObjectMaps, Setters) {
 
 namespace {
 
-TEST(ObjectMaps, ReuseFdTakesTheKernelDefinition) {
-  bpfxx::test::FakeKernel fake;
-  fake.on_bpf = [](int cmd, union bpf_attr* attr, unsigned int) -> long {
+// Makes the fake answer BPF_OBJ_GET_INFO_BY_FD as the kernel does for a
+// map with typed_hash's key and value sizes; `describe` fills in the rest
+// for the fd asked about.
+void describe_maps(bpfxx::test::FakeKernel& fake, std::function<void(int fd, bpf_map_info* info)> describe) {
+  fake.on_bpf = [describe](int cmd, union bpf_attr* attr, unsigned int) -> long {
     if (cmd != BPF_OBJ_GET_INFO_BY_FD) return bpfxx::test::FakeKernel::kDefer;
     auto* info = reinterpret_cast<bpf_map_info*>(static_cast<uintptr_t>(attr->info.info));
-    info->type = BPF_MAP_TYPE_LRU_HASH;
     info->key_size = 16;
     info->value_size = 8;
+    describe(static_cast<int>(attr->info.bpf_fd), info);
+    return 0;
+  };
+}
+
+// typed_hash given fd 7 to reuse; null, with the failure recorded, unless
+// the map took the fake's duplicate of it (1007).
+bpf_map* typed_hash_reusing_fd_7(bpf_object* obj) {
+  bpf_map* m = bpf_object__find_map_by_name(obj, "typed_hash");
+  EXPECT_NE(m, nullptr);
+  if (m == nullptr) return nullptr;
+  const int err = bpf_map__reuse_fd(m, 7);
+  EXPECT_EQ(err, 0) << "bpf_map__reuse_fd(typed_hash, 7)";
+  EXPECT_EQ(bpf_map__fd(m), 1007) << "the fake's dup of 7";
+  return err == 0 && bpf_map__fd(m) == 1007 ? m : nullptr;
+}
+
+TEST(ObjectMaps, ReuseFdTakesTheKernelDefinition) {
+  bpfxx::test::FakeKernel fake;
+  describe_maps(fake, [](int, bpf_map_info* info) {
+    info->type = BPF_MAP_TYPE_LRU_HASH;
     info->max_entries = 999;
     info->map_flags = 0;
     std::strcpy(info->name, "typed_hash");
-    return 0;
-  };
+  });
   {
     ObjectPtr obj = open_maps();
     ASSERT_NE(obj, nullptr);
     bpfxx::test::ScopedKernel scope(&fake);
-    bpf_map* m = bpf_object__find_map_by_name(obj.get(), "typed_hash");
-    ASSERT_EQ(bpf_map__reuse_fd(m, 7), 0);
-    EXPECT_EQ(bpf_map__fd(m), 1007);  // the fake's dup of 7
+    bpf_map* m = typed_hash_reusing_fd_7(obj.get());
+    ASSERT_NE(m, nullptr);
     EXPECT_EQ(bpf_map__type(m), BPF_MAP_TYPE_LRU_HASH);
     EXPECT_EQ(bpf_map__max_entries(m), 999u);
     EXPECT_STREQ(bpf_map__name(m), "typed_hash");
@@ -307,23 +336,17 @@ TEST(ObjectMaps, ReuseFdTakesTheKernelDefinition) {
 // earlier duplicate is closed.
 TEST(ObjectMaps, ReuseFdAgainUntilPrepared) {
   bpfxx::test::FakeKernel fake;
-  fake.on_bpf = [](int cmd, union bpf_attr* attr, unsigned int) -> long {
-    if (cmd != BPF_OBJ_GET_INFO_BY_FD) return bpfxx::test::FakeKernel::kDefer;
-    auto* info = reinterpret_cast<bpf_map_info*>(static_cast<uintptr_t>(attr->info.info));
+  describe_maps(fake, [](int fd, bpf_map_info* info) {
     info->type = BPF_MAP_TYPE_HASH;
-    info->key_size = 16;
-    info->value_size = 8;
-    info->max_entries = attr->info.bpf_fd == 7 ? 10 : 20;
-    std::strcpy(info->name, attr->info.bpf_fd == 7 ? "first" : "second");
-    return 0;
-  };
+    info->max_entries = fd == 7 ? 10 : 20;
+    std::strcpy(info->name, fd == 7 ? "first" : "second");
+  });
   {
     ObjectPtr obj = open_maps();
     ASSERT_NE(obj, nullptr);
     bpfxx::test::ScopedKernel scope(&fake);
-    bpf_map* m = bpf_object__find_map_by_name(obj.get(), "typed_hash");
-    ASSERT_EQ(bpf_map__reuse_fd(m, 7), 0);
-    EXPECT_EQ(bpf_map__fd(m), 1007);
+    bpf_map* m = typed_hash_reusing_fd_7(obj.get());
+    ASSERT_NE(m, nullptr);
     ASSERT_EQ(bpf_map__reuse_fd(m, 8), 0) << "a second fd before load";
     EXPECT_EQ(bpf_map__fd(m), 1008);
     EXPECT_EQ(bpf_map__max_entries(m), 20u);

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -68,6 +69,22 @@ inline OpenOutcome try_open(const std::vector<uint8_t>& b) {
   ObjectPtr obj(bpf_object__open_mem(b.data(), b.size(), &opts));
   const int err = obj ? 0 : errno;
   return OpenOutcome{std::move(obj), err, cap.text()};
+}
+
+// Whether opening b fails with err (an errno or LIBBPF_ERRNO__* code) and a
+// message holding each of `words`; the failure says which part did not hold
+// and shows everything printed.
+inline testing::AssertionResult open_fails(const std::vector<uint8_t>& b, int err,
+                                           std::initializer_list<std::string> words) {
+  OpenOutcome o = try_open(b);
+  if (o.obj) return testing::AssertionFailure() << "the open succeeded; printed:\n" << o.log;
+  if (o.err != err)
+    return testing::AssertionFailure() << "the open failed with " << o.err << ", not " << err << "; printed:\n"
+                                       << o.log;
+  for (const std::string& w : words)
+    if (o.log.find(w) == std::string::npos)
+      return testing::AssertionFailure() << "no message holds \"" << w << "\"; printed:\n" << o.log;
+  return testing::AssertionSuccess();
 }
 
 // Little-endian ELF64 field access for patching test objects.

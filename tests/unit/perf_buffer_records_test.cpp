@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 namespace {
@@ -41,7 +42,8 @@ TEST(PerfRecords, RecordsInOrderAndWrappedOnesWhole) {
   std::vector<uint8_t> scratch(bpfxx::buffers::kPerfScratchSize);
   uint64_t tail = 0;
   Seen seen;
-  auto fn = [&](perf_event_header* h) {
+  auto fn = [&](perf_event_header* h, uint64_t size) {
+    EXPECT_EQ(size, h->size);
     const auto* bytes = reinterpret_cast<const uint8_t*>(h);
     for (size_t i = sizeof(*h); i < h->size; ++i)
       if (bytes[i] != bytes[sizeof(*h)]) ADD_FAILURE() << "torn record";
@@ -72,7 +74,7 @@ TEST(PerfRecords, RecordStartingInTheLastWordIsReadWhole) {
   std::vector<uint8_t> scratch(bpfxx::buffers::kPerfScratchSize);
   int calls = 0;
   auto res = read_perf_records(ring.data.data(), kRingSize, ring.head, tail, scratch.data(), kCont,
-                               [&](perf_event_header* h) {
+                               [&](perf_event_header* h, uint64_t) {
                                  ++calls;
                                  EXPECT_EQ(h->type, PERF_RECORD_LOST);
                                  EXPECT_EQ(h->size, 24);
@@ -87,10 +89,62 @@ TEST(PerfRecords, CallbackStopKeepsTheRest) {
   for (int i = 0; i < 3; ++i) ring.put(PERF_RECORD_SAMPLE, 16, static_cast<uint8_t>(i));
   std::vector<uint8_t> scratch(bpfxx::buffers::kPerfScratchSize);
   auto res = read_perf_records(ring.data.data(), kRingSize, ring.head, 0, scratch.data(), kCont,
-                               [](perf_event_header*) { return 0; });
+                               [](perf_event_header*, uint64_t) { return 0; });
   EXPECT_EQ(res.status, PerfReadStatus::kStopped);
   EXPECT_EQ(res.callback_ret, 0);
   EXPECT_EQ(res.tail, 16u);
+}
+
+TEST(PerfRecords, StopOnAWrappedRecordPublishesThePositionAfterIt) {
+  FakeRing ring;
+  ring.head = 240;  // a 32-byte record from 240 wraps to the ring's start
+  const uint64_t tail = ring.head;
+  ring.put(PERF_RECORD_SAMPLE, 32, 9);
+  ring.put(PERF_RECORD_SAMPLE, 16, 10);
+  std::vector<uint8_t> scratch(bpfxx::buffers::kPerfScratchSize);
+  auto res = read_perf_records(ring.data.data(), kRingSize, ring.head, tail, scratch.data(), kCont,
+                               [&](perf_event_header* h, uint64_t size) {
+                                 EXPECT_EQ(size, 32u);
+                                 EXPECT_EQ(reinterpret_cast<uint8_t*>(h), scratch.data());  // the copy
+                                 EXPECT_EQ(reinterpret_cast<uint8_t*>(h)[31], 9);
+                                 return 0;  // LIBBPF_PERF_EVENT_DONE: stop here
+                               });
+  EXPECT_EQ(res.status, PerfReadStatus::kStopped);
+  EXPECT_EQ(res.tail, tail + 32);
+}
+
+TEST(PerfRecords, SizeChangesInsideARunAreEachChecked) {
+  FakeRing ring;
+  const uint16_t sizes[] = {16, 16, 16, 24, 24, 16, 40, 40, 40, 16};
+  for (size_t i = 0; i < std::size(sizes); ++i) ring.put(PERF_RECORD_SAMPLE, sizes[i], static_cast<uint8_t>(i));
+  std::vector<uint8_t> scratch(bpfxx::buffers::kPerfScratchSize);
+  std::vector<std::pair<uint64_t, uint8_t>> seen;
+  auto res = read_perf_records(ring.data.data(), kRingSize, ring.head, 0, scratch.data(), kCont,
+                               [&](perf_event_header* h, uint64_t size) {
+                                 seen.emplace_back(size, reinterpret_cast<uint8_t*>(h)[size - 1]);
+                                 return kCont;
+                               });
+  EXPECT_EQ(res.status, PerfReadStatus::kDrained);
+  ASSERT_EQ(seen.size(), std::size(sizes));
+  for (size_t i = 0; i < std::size(sizes); ++i) {
+    EXPECT_EQ(seen[i].first, sizes[i]) << i;
+    EXPECT_EQ(seen[i].second, i) << i;
+  }
+  // A run broken by an impossible size: the records before it are handed
+  // over, the rest is dropped.
+  FakeRing bad;
+  for (int i = 0; i < 3; ++i) bad.put(PERF_RECORD_SAMPLE, 16, 1);
+  perf_event_header h{PERF_RECORD_SAMPLE, 0, 20};
+  std::memcpy(bad.data.data() + 32, &h, sizeof(h));
+  int calls = 0;
+  res = read_perf_records(bad.data.data(), kRingSize, bad.head, 0, scratch.data(), kCont,
+                          [&](perf_event_header*, uint64_t) {
+                            ++calls;
+                            return kCont;
+                          });
+  EXPECT_EQ(res.status, PerfReadStatus::kCorrupt);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(res.tail, bad.head);
 }
 
 TEST(PerfRecords, CorruptHeadersDropTheRest) {
@@ -104,7 +158,7 @@ TEST(PerfRecords, CorruptHeadersDropTheRest) {
     ring.head = 32;
     int calls = 0;
     auto res = read_perf_records(ring.data.data(), kRingSize, ring.head, 0, scratch.data(), kCont,
-                                 [&](perf_event_header*) {
+                                 [&](perf_event_header*, uint64_t) {
                                    ++calls;
                                    return kCont;
                                  });
@@ -115,12 +169,12 @@ TEST(PerfRecords, CorruptHeadersDropTheRest) {
   // A head more than a ring ahead of the tail.
   FakeRing ring;
   auto res = read_perf_records(ring.data.data(), kRingSize, 1000, 0, scratch.data(), kCont,
-                               [](perf_event_header*) { return kCont; });
+                               [](perf_event_header*, uint64_t) { return kCont; });
   EXPECT_EQ(res.status, PerfReadStatus::kCorrupt);
   EXPECT_EQ(res.tail, 1000u);
   // A tail off the 8-byte grid.
   res = read_perf_records(ring.data.data(), kRingSize, 20, 4, scratch.data(), kCont,
-                          [](perf_event_header*) { return kCont; });
+                          [](perf_event_header*, uint64_t) { return kCont; });
   EXPECT_EQ(res.status, PerfReadStatus::kCorrupt);
 }
 

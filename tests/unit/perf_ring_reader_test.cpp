@@ -1,8 +1,8 @@
 // bpfxx::PerfRing (the header-only batch reader) over a fake perf mapping
 // in plain memory: every sample of random record streams handed over in
-// order against a plain reference walk (runs of one size broken anywhere,
-// records wrapping the end, loss records, samples with impossible raw
-// sizes), the visitor's stop, and corrupt headers ending in -EINVAL with
+// order (runs of one size broken anywhere, records wrapping the end, loss
+// records), samples with impossible raw sizes skipped, the visitor's stop
+// (also on a wrapped record), and corrupt headers ending in -EINVAL with
 // the rest of the ring dropped.
 #include <bpfxx/perf_buffer.hpp>
 
@@ -156,6 +156,25 @@ TEST(PerfRingReader, NegativeVisitorReturnStopsAfterThatRecord) {
   EXPECT_EQ(ring.pending(), 48u);
   EXPECT_EQ(ring.consume([](const void*, uint32_t) { return 0; }, [](uint64_t) {}), 2);
   EXPECT_EQ(map.ctl.data_tail, map.head());
+}
+
+TEST(PerfRingReader, StopOnAWrappedRecord) {
+  FakePerfMapping map(64);
+  map.ctl.data_head = map.ctl.data_tail = 48;
+  map.put_sample(pattern(12, 1));  // 24 bytes from 48: wraps
+  map.put_sample(pattern(12, 2));
+  std::vector<uint8_t> scratch(bpfxx::detail::kPerfMaxRecord);
+  PerfRing ring = map.ring(scratch);
+  std::vector<uint8_t> got;
+  auto stop_first = [&](const void* data, uint32_t size) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    EXPECT_TRUE(p >= scratch.data() && p + size <= scratch.data() + scratch.size());
+    got.assign(p, p + size);
+    return -7;
+  };
+  EXPECT_EQ(ring.consume(stop_first, [](uint64_t) {}), -7);
+  EXPECT_EQ(got, pattern(12, 1));
+  EXPECT_EQ(map.ctl.data_tail, 72u);
 }
 
 TEST(PerfRingReader, CorruptHeadersDropTheRestOfTheRing) {

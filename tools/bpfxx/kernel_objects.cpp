@@ -55,6 +55,16 @@ const char* fdinfo_type_key(ObjKind kind) {
   return "";
 }
 
+// Moves *id on to the next object of kind: 0, -ENOENT past the last, or -errno.
+int next_id(ObjKind kind, uint32_t* id) {
+  switch (kind) {
+    case ObjKind::Prog: return bpf_prog_get_next_id(*id, id);
+    case ObjKind::Map: return bpf_map_get_next_id(*id, id);
+    case ObjKind::Link: return bpf_link_get_next_id(*id, id);
+  }
+  return -EINVAL;
+}
+
 }  // namespace
 
 bool parse_selector(const std::vector<std::string>& args, size_t* pos, ObjKind kind, bool allow_name,
@@ -110,12 +120,7 @@ int list_ids(ObjKind kind, std::vector<uint32_t>* ids) {
   ids->clear();
   uint32_t id = 0;
   for (;;) {
-    int err = 0;
-    switch (kind) {
-      case ObjKind::Prog: err = bpf_prog_get_next_id(id, &id); break;
-      case ObjKind::Map: err = bpf_map_get_next_id(id, &id); break;
-      case ObjKind::Link: err = bpf_link_get_next_id(id, &id); break;
-    }
+    int err = next_id(kind, &id);
     if (err == -ENOENT) return 0;
     if (err != 0) return err;
     ids->push_back(id);
@@ -136,12 +141,7 @@ int for_each_object(ObjKind kind, const std::function<int(int fd)>& visit, std::
   const char* noun = kind_noun(kind);
   uint32_t id = 0;
   for (;;) {
-    int err = 0;
-    switch (kind) {
-      case ObjKind::Prog: err = bpf_prog_get_next_id(id, &id); break;
-      case ObjKind::Map: err = bpf_map_get_next_id(id, &id); break;
-      case ObjKind::Link: err = bpf_link_get_next_id(id, &id); break;
-    }
+    int err = next_id(kind, &id);
     if (err == -ENOENT) return 0;
     if (err != 0) {
       *error = std::string("cannot list ") + noun + "s: " + std::strerror(-err);

@@ -7,7 +7,6 @@
 
 #include <linux/perf_event.h>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -39,7 +38,9 @@ inline uint64_t perf_header_word(const uint8_t* rec) noexcept {
 // Hands the records of the ring at data (size bytes: a power of two of at
 // least 8) from tail to head to fn(const uint8_t* rec, uint64_t
 // header_word, uint64_t rec_size), which returns false to stop (that
-// record counts as consumed). A record that runs past the ring's end is
+// record counts as consumed). header_word and rec_size are the values
+// checked: callers use them, not the record's bytes, which the other side
+// of the mapping may have changed since. A record that runs past the ring's end is
 // handed over as a copy in scratch (kPerfMaxRecord bytes). Sizes come from
 // memory the kernel (or anything mapping it) writes: an impossible one
 // ends the walk as kCorrupt with tail = head, never a read out of bounds.
@@ -54,38 +55,32 @@ PerfWalkResult walk_perf_ring(const uint8_t* data, uint64_t size, uint64_t head,
   // prefetcher does not fetch.
   constexpr uint64_t kPrefetchFrom = 256;
   constexpr uint64_t kPrefetchAhead = 16;
+  // The size of the run of records being read. Records of one size
+  // usually come in runs: while a header repeats it, the next position is
+  // computed from this register, not from the loaded header, so the header
+  // loads do not wait on each other (the compare is predicted) and the walk
+  // runs at load throughput, not load latency. 0 matches no valid size.
+  uint64_t run_size = 0;
   while (tail != head) {
     const uint64_t off = tail & mask;
     // tail is 8-byte aligned, so the header never straddles the end.
-    const uint64_t rec_size = perf_header_word(data + off) >> 48;
-    if (rec_size < sizeof(perf_event_header) || (rec_size & 7) != 0 || rec_size > head - tail)
-      return {PerfWalkEnd::kCorrupt, head};
-    if (__builtin_expect(!!(off + rec_size > size), 0)) {  // runs past the end: one piece in scratch
-      const size_t first = static_cast<size_t>(size - off);
-      std::memcpy(scratch, data + off, first);
-      std::memcpy(scratch + first, data, static_cast<size_t>(rec_size) - first);
-      tail += rec_size;
-      if (!fn(static_cast<const uint8_t*>(scratch), perf_header_word(scratch), rec_size))
-        return {PerfWalkEnd::kStopped, tail};
-      continue;
+    const uint64_t word = perf_header_word(data + off);
+    if (__builtin_expect(!!((word >> 48) != run_size), 0)) {
+      run_size = word >> 48;
+      if (run_size < sizeof(perf_event_header) || (run_size & 7) != 0) return {PerfWalkEnd::kCorrupt, head};
     }
-    // A run of records of this size, up to head or the ring's end: each one
-    // is only checked to repeat the size. The next position comes from the
-    // register, not from the loaded header, so the header loads do not
-    // wait on each other (the compare is predicted) and the walk runs at
-    // load throughput, not load latency.
-    const uint64_t end = off + std::min(head - tail, size - off) / rec_size * rec_size;
-    uint64_t pos = off;
-    do {
-      const uint8_t* rec = data + pos;
-      const uint64_t word = perf_header_word(rec);
-      if (__builtin_expect(!!((word >> 48) != rec_size), 0)) break;  // the run ends
-      pos += rec_size;
-      prefetch_pages_ahead(data, mask, pos - rec_size, pos);
-      if (rec_size >= kPrefetchFrom) __builtin_prefetch(data + ((pos + kPrefetchAhead * rec_size) & mask));
-      if (!fn(rec, word, rec_size)) return {PerfWalkEnd::kStopped, tail + (pos - off)};
-    } while (pos != end);
-    tail += pos - off;
+    if (__builtin_expect(!!(run_size > head - tail), 0)) return {PerfWalkEnd::kCorrupt, head};
+    const uint8_t* rec = data + off;
+    if (__builtin_expect(!!(off + run_size > size), 0)) {  // runs past the end: one piece in scratch
+      const size_t first = static_cast<size_t>(size - off);
+      std::memcpy(scratch, rec, first);
+      std::memcpy(scratch + first, data, static_cast<size_t>(run_size) - first);
+      rec = scratch;
+    }
+    prefetch_pages_ahead(data, mask, tail, tail + run_size);
+    tail += run_size;
+    if (run_size >= kPrefetchFrom) __builtin_prefetch(data + ((tail + kPrefetchAhead * run_size) & mask));
+    if (!fn(rec, word, run_size)) return {PerfWalkEnd::kStopped, tail};
   }
   return {PerfWalkEnd::kDrained, tail};
 }
