@@ -166,6 +166,21 @@ TEST(PerfRecords, CorruptHeadersDropTheRest) {
     EXPECT_EQ(res.tail, 32u);
     EXPECT_EQ(calls, 1);
   }
+  // The very first header already impossible (size 0 must not pass as the
+  // size of an empty run: the walk would spin on it).
+  {
+    FakeRing zero;
+    zero.head = 16;  // all bytes 0
+    int calls = 0;
+    auto res = read_perf_records(zero.data.data(), kRingSize, zero.head, 0, scratch.data(), kCont,
+                                 [&](perf_event_header*, uint64_t) {
+                                   ++calls;
+                                   return kCont;
+                                 });
+    EXPECT_EQ(res.status, PerfReadStatus::kCorrupt);
+    EXPECT_EQ(res.tail, 16u);
+    EXPECT_EQ(calls, 0);
+  }
   // A head more than a ring ahead of the tail.
   FakeRing ring;
   auto res = read_perf_records(ring.data.data(), kRingSize, 1000, 0, scratch.data(), kCont,

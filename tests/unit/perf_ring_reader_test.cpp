@@ -189,8 +189,9 @@ TEST(PerfRingReader, CorruptHeadersDropTheRestOfTheRing) {
     EXPECT_EQ(reader.samples.size(), 1u) << "size " << bad;
     EXPECT_EQ(map.ctl.data_tail, map.head()) << "size " << bad;
   }
-  // A head more than a ring ahead, or off the 8-byte grid.
-  for (uint64_t head : {1000u, 20u}) {
+  // A head more than a ring ahead, or off the 8-byte grid; a first header
+  // of size 0 (all-zero ring).
+  for (uint64_t head : {1000u, 20u, 16u}) {
     FakePerfMapping map(256);
     map.ctl.data_head = head;
     Reader reader;

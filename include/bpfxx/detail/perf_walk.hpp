@@ -59,8 +59,9 @@ PerfWalkResult walk_perf_ring(const uint8_t* data, uint64_t size, uint64_t head,
   // usually come in runs: while a header repeats it, the next position is
   // computed from this register, not from the loaded header, so the header
   // loads do not wait on each other (the compare is predicted) and the walk
-  // runs at load throughput, not load latency. 0 matches no valid size.
-  uint64_t run_size = 0;
+  // runs at load throughput, not load latency. UINT64_MAX matches no u16
+  // size, so the first header is always checked (0 must be refused too).
+  uint64_t run_size = UINT64_MAX;
   while (tail != head) {
     const uint64_t off = tail & mask;
     // tail is 8-byte aligned, so the header never straddles the end.
