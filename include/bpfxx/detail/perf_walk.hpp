@@ -40,10 +40,11 @@ inline uint64_t perf_header_word(const uint8_t* rec) noexcept {
 // header_word, uint64_t rec_size), which returns false to stop (that
 // record counts as consumed). header_word and rec_size are the values
 // checked: callers use them, not the record's bytes, which the other side
-// of the mapping may have changed since. A record that runs past the ring's end is
-// handed over as a copy in scratch (kPerfMaxRecord bytes). Sizes come from
-// memory the kernel (or anything mapping it) writes: an impossible one
-// ends the walk as kCorrupt with tail = head, never a read out of bounds.
+// of the mapping may have changed since. A record that runs past the
+// ring's end is handed over as a copy in scratch (kPerfMaxRecord bytes).
+// Sizes come from memory the kernel (or anything mapping it) writes: an
+// impossible one ends the walk as kCorrupt with tail = head, never a read
+// out of bounds.
 template <class Fn>
 PerfWalkResult walk_perf_ring(const uint8_t* data, uint64_t size, uint64_t head, uint64_t tail, uint8_t* scratch,
                               Fn&& fn) {
